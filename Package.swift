@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+// M2T — Momentum² Teacher, explorable and runnable.
+//
+// Targets are layered (SPEC §3): system libraries ← M2Tensor ← M2NN ← M2Data / Momentum2
+// ← M2Script ← m2t. Dependencies only point down.
+import PackageDescription
+
+/// Numeric targets are compiled with `-Ounchecked` in release builds: their hot loops index
+/// raw buffers whose bounds are checked once, up front, by the public API.
+let fastMath: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "M2T",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "m2t", targets: ["m2t"]),
+        .library(name: "M2Tensor", targets: ["M2Tensor"]),
+        .library(name: "M2NN", targets: ["M2NN"]),
+        .library(name: "M2Data", targets: ["M2Data"]),
+        .library(name: "Momentum2", targets: ["Momentum2"]),
+        .library(name: "M2Script", targets: ["M2Script"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
+
+        .target(name: "M2Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
+        .target(name: "M2NN", dependencies: ["M2Tensor"], swiftSettings: fastMath),
+        .target(name: "M2Data", dependencies: ["M2Tensor", "CZlib", "CPNG", "CJPEG"], swiftSettings: fastMath),
+        .target(name: "Momentum2", dependencies: ["M2NN", "M2Data"], swiftSettings: fastMath),
+        .target(name: "M2Script", dependencies: ["M2Tensor", "M2NN", "M2Data", "Momentum2"]),
+        .executableTarget(
+            name: "m2t",
+            dependencies: [
+                "M2Script", "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "M2TensorTests", dependencies: ["M2Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "M2NNTests", dependencies: ["M2NN"]),
+        .testTarget(name: "M2DataTests", dependencies: ["M2Data"]),
+        .testTarget(name: "Momentum2Tests", dependencies: ["Momentum2"]),
+        .testTarget(name: "M2ScriptTests", dependencies: ["M2Script"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

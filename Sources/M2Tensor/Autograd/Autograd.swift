@@ -1,0 +1,117 @@
+/// Reverse-mode automatic differentiation, the way micrograd teaches it.
+///
+/// Every differentiable operation builds its output with a ``GradNode``: the inputs
+/// (`parents`) and a closure that receives the output's gradient and *accumulates* into the
+/// parents' gradients. ``Tensor/backward(_:)`` orders the graph topologically (iteratively:
+/// ResNet graphs are deep) and sweeps it once in reverse. After the sweep the graph is freed,
+/// and only leaves keep their `grad`.
+
+/// One recorded operation: what it was, what it read, and how to send gradients back.
+public final class GradNode {
+    /// The operation's name, for printing (`"conv2d"`, `"add"`…).
+    public let name: String
+    /// The inputs that require gradients.
+    let parents: [Tensor]
+    /// Receives the output's gradient; accumulates into the parents'.
+    let backward: (Tensor) throws -> Void
+
+    init(name: String, parents: [Tensor], backward: @escaping (Tensor) throws -> Void) {
+        self.name = name
+        self.parents = parents
+        self.backward = backward
+    }
+}
+
+/// Whether operations record a graph (off inside ``withNoGrad(_:)``).
+public enum GradMode {
+    nonisolated(unsafe) static var disabledDepth = 0
+    /// `true` unless inside a ``withNoGrad(_:)`` scope.
+    public static var isEnabled: Bool { disabledDepth == 0 }
+}
+
+/// Runs `body` without recording a graph (PyTorch's `torch.no_grad()`).
+public func withNoGrad<T>(_ body: () throws -> T) rethrows -> T {
+    GradMode.disabledDepth += 1
+    defer { GradMode.disabledDepth -= 1 }
+    return try body()
+}
+
+extension Tensor {
+    /// Records `out` as produced by `name` from `inputs`, when gradient mode is on and an
+    /// input requires gradients. `backward` gets the output's gradient.
+    @discardableResult
+    func recorded(_ name: String, _ inputs: [Tensor], _ backward: @escaping (Tensor) throws -> Void) -> Tensor {
+        guard GradMode.isEnabled else { return self }
+        let parents = inputs.filter(\.requiresGrad)
+        guard !parents.isEmpty else { return self }
+        requiresGrad = true
+        gradFn = GradNode(name: name, parents: parents, backward: backward)
+        return self
+    }
+
+    /// Adds `g` into this tensor's gradient (the `+=` of every backward closure).
+    func accumulateGrad(_ g: Tensor) throws {
+        guard requiresGrad else { return }
+        guard g.shape == shape else { throw TensorError.shapeMismatch(op: "accumulate gradient", lhs: shape, rhs: g.shape) }
+        guard let current = grad else {
+            grad = g
+            gradIsShared = true
+            return
+        }
+        if gradIsShared || !current.isContiguous {
+            grad = try withNoGrad { try current + g }
+            gradIsShared = false
+        } else {
+            try current.addInPlace(g)
+        }
+    }
+
+    /// Computes the gradient of this tensor with respect to every leaf that requires one.
+    ///
+    /// - Parameter gradient: the upstream gradient; may be omitted for a one-element tensor
+    ///   (it is then 1).
+    /// - Throws: ``TensorError/noGradient(op:reason:)`` if nothing here requires gradients.
+    public func backward(_ gradient: Tensor? = nil) throws {
+        guard requiresGrad else {
+            throw TensorError.noGradient(op: "backward", reason: "the tensor does not require gradients (no input had requiresGrad set)")
+        }
+        let seed: Tensor
+        if let gradient {
+            guard gradient.shape == shape else { throw TensorError.shapeMismatch(op: "backward", lhs: shape, rhs: gradient.shape) }
+            seed = gradient.detach()
+        } else {
+            guard count == 1 else {
+                throw TensorError.noGradient(op: "backward", reason: "a gradient must be given for a tensor of shape \(shape)")
+            }
+            seed = try Tensor.full(1, shape: shape)
+        }
+        let order = topologicalOrder()
+        try accumulateGrad(seed)
+        for t in order.reversed() {
+            guard let node = t.gradFn, let g = t.grad else { continue }
+            try withNoGrad { try node.backward(g) }
+            // Free the graph as we go: intermediate gradients and nodes are not kept.
+            t.grad = nil
+            t.gradFn = nil
+        }
+    }
+
+    /// Every tensor reachable through `gradFn`, each after its parents, without recursion.
+    func topologicalOrder() -> [Tensor] {
+        var order: [Tensor] = []
+        var visited = Set<ObjectIdentifier>()
+        var stack: [(Tensor, Bool)] = [(self, false)]
+        while let (t, parentsDone) = stack.popLast() {
+            if parentsDone { order.append(t); continue }
+            guard visited.insert(ObjectIdentifier(t)).inserted else { continue }
+            stack.append((t, true))
+            for p in t.gradFn?.parents ?? [] where !visited.contains(ObjectIdentifier(p)) {
+                stack.append((p, false))
+            }
+        }
+        return order
+    }
+
+    /// Clears the gradient (an optimizer's `zero_grad`).
+    public func zeroGrad() { grad = nil; gradIsShared = false }
+}

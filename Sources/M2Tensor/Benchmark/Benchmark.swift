@@ -1,0 +1,124 @@
+import CBLAS
+import Foundation
+
+/// The measurements behind `m2t bench` (SPEC §6): the BLAS SGEMM rate and the forward +
+/// backward rate of every distinct convolution of ResNet-18 with the small-input stem.
+///
+/// Rates are in GFLOP/s of the nominal direct-convolution work (2·MACs per pass; backward =
+/// input gradient + weight gradient = 2 passes), medians over repeats, and compared with the
+/// SGEMM rate measured in the same run.
+public enum Benchmark {
+    /// One convolution shape of the benchmark.
+    public struct ConvShape: Sendable {
+        public let name: String
+        public let cin: Int, cout: Int, kernel: Int, stride: Int, padding: Int, size: Int
+        /// How many times the shape occurs in one ResNet-18 forward pass.
+        public let occurrences: Int
+    }
+
+    /// The distinct convolutions of ResNet-18 (small-input stem) on 32×32 input.
+    public static let resnet18SmallShapes: [ConvShape] = [
+        ConvShape(name: "stem 3→64 k3 s1 @32", cin: 3, cout: 64, kernel: 3, stride: 1, padding: 1, size: 32, occurrences: 1),
+        ConvShape(name: "64→64 k3 s1 @32", cin: 64, cout: 64, kernel: 3, stride: 1, padding: 1, size: 32, occurrences: 4),
+        ConvShape(name: "64→128 k3 s2 @32", cin: 64, cout: 128, kernel: 3, stride: 2, padding: 1, size: 32, occurrences: 1),
+        ConvShape(name: "64→128 k1 s2 @32 (shortcut)", cin: 64, cout: 128, kernel: 1, stride: 2, padding: 0, size: 32, occurrences: 1),
+        ConvShape(name: "128→128 k3 s1 @16", cin: 128, cout: 128, kernel: 3, stride: 1, padding: 1, size: 16, occurrences: 3),
+        ConvShape(name: "128→256 k3 s2 @16", cin: 128, cout: 256, kernel: 3, stride: 2, padding: 1, size: 16, occurrences: 1),
+        ConvShape(name: "128→256 k1 s2 @16 (shortcut)", cin: 128, cout: 256, kernel: 1, stride: 2, padding: 0, size: 16, occurrences: 1),
+        ConvShape(name: "256→256 k3 s1 @8", cin: 256, cout: 256, kernel: 3, stride: 1, padding: 1, size: 8, occurrences: 3),
+        ConvShape(name: "256→512 k3 s2 @8", cin: 256, cout: 512, kernel: 3, stride: 2, padding: 1, size: 8, occurrences: 1),
+        ConvShape(name: "256→512 k1 s2 @8 (shortcut)", cin: 256, cout: 512, kernel: 1, stride: 2, padding: 0, size: 8, occurrences: 1),
+        ConvShape(name: "512→512 k3 s1 @4", cin: 512, cout: 512, kernel: 3, stride: 1, padding: 1, size: 4, occurrences: 3),
+    ]
+
+    /// Median wall time of `body` over `repeats` runs after one warm-up.
+    public static func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+        try body()
+        var times: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+        times.sort()
+        return times[times.count / 2]
+    }
+
+    /// The SGEMM rate (GFLOP/s) for an n³ product with OpenBLAS's own threading on all cores.
+    public static func sgemmRate(n: Int = 2048, repeats: Int) throws -> Double {
+        let gen = RandomGenerator(seed: 1)
+        let a = try Tensor.randn([n, n], generator: gen), b = try Tensor.randn([n, n], generator: gen)
+        let c = try Tensor.zeros([n, n])
+        openblas_set_num_threads(Int32(Parallel.threads))
+        defer { openblas_set_num_threads(1) }
+        let t = medianSeconds(repeats: repeats) {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a.base, Int32(n), b.base, Int32(n), 0, c.base, Int32(n))
+        }
+        return 2 * Double(n) * Double(n) * Double(n) / t / 1e9
+    }
+
+    /// Forward and backward (input + weight gradients) timings of one convolution shape.
+    public static func convRates(_ s: ConvShape, batch: Int, repeats: Int) throws -> (forward: Double, backward: Double, flops: Double) {
+        let gen = RandomGenerator(seed: 2)
+        let x = try Tensor.randn([batch, s.cin, s.size, s.size], generator: gen)
+        let w = try Tensor.randn([s.cout, s.cin, s.kernel, s.kernel], std: 0.05, generator: gen)
+        let g = try ConvGeometry(input: x.shape, outChannels: s.cout, kernelH: s.kernel, kernelW: s.kernel, stride: s.stride, padding: s.padding, op: "bench")
+        let y = try Tensor(uninitializedShape: [batch, s.cout, g.outHeight, g.outWidth])
+        let dx = try Tensor(uninitializedShape: x.shape), dw = try Tensor(uninitializedShape: w.shape)
+        let dy = try Tensor.randn(y.shape, generator: gen)
+        let tf = try medianSeconds(repeats: repeats) { try Conv2D.forward(g, x: x.base, w: w.base, bias: nil, y: y.base) }
+        let tb = try medianSeconds(repeats: repeats) {
+            try Conv2D.backward(g, x: x.base, w: w.base, dy: dy.base, dx: dx.base, dw: dw.base, db: nil)
+        }
+        return (tf, tb, g.forwardFLOPs)
+    }
+
+    /// Runs every measurement.
+    public static func run(batch: Int, repeats: Int) throws -> BenchmarkReport {
+        var report = BenchmarkReport()
+        report.threads = Parallel.threads
+        report.sgemmGFLOPS = try sgemmRate(repeats: repeats)
+        var totalFlops = 0.0, totalTime = 0.0
+        for s in resnet18SmallShapes {
+            let (tf, tb, flops) = try convRates(s, batch: batch, repeats: repeats)
+            let fwd = flops / tf / 1e9, bwd = 2 * flops / tb / 1e9, both = 3 * flops / (tf + tb) / 1e9
+            report.convs.append(.init(name: s.name, occurrences: s.occurrences, forwardGFLOPS: fwd, backwardGFLOPS: bwd,
+                                      forwardBackwardGFLOPS: both, ratioToSGEMM: both / report.sgemmGFLOPS))
+            totalFlops += 3 * flops * Double(s.occurrences)
+            totalTime += (tf + tb) * Double(s.occurrences)
+        }
+        report.convAggregateGFLOPS = totalFlops / totalTime / 1e9
+        report.convAggregateRatioToSGEMM = report.convAggregateGFLOPS / report.sgemmGFLOPS
+        report.convAggregateSecondsPerBatch = totalTime
+        return report
+    }
+}
+
+/// What `m2t bench` prints.
+public struct BenchmarkReport: Codable, Sendable {
+    /// One convolution shape's rates.
+    public struct Conv: Codable, Sendable {
+        public var name: String
+        public var occurrences: Int
+        public var forwardGFLOPS: Double
+        public var backwardGFLOPS: Double
+        public var forwardBackwardGFLOPS: Double
+        public var ratioToSGEMM: Double
+    }
+    public var threads = 0
+    public var sgemmGFLOPS = 0.0
+    public var convs: [Conv] = []
+    /// FLOP-weighted forward+backward rate over one ResNet-18 pass.
+    public var convAggregateGFLOPS = 0.0
+    public var convAggregateRatioToSGEMM = 0.0
+    public var convAggregateSecondsPerBatch = 0.0
+    /// Measurements added by higher layers (step rates, data throughput), by name.
+    public var extra: [String: Double] = [:]
+
+    /// Pretty-printed JSON with sorted keys.
+    public var jsonString: String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? String(data: e.encode(self), encoding: .utf8)) ?? "{}"
+    }
+}

@@ -1,0 +1,37 @@
+import Dispatch
+import Foundation
+import CBLAS
+
+/// How the engine uses the machine's cores.
+///
+/// The engine runs its own threads (one chunk per core) and keeps OpenBLAS single-threaded,
+/// so BLAS threads and ours never compete for the same two cores.
+public enum Parallel {
+    /// Threads used by kernels: the active processor count, or `M2T_THREADS` if set.
+    nonisolated(unsafe) public static var threads: Int = {
+        if let s = ProcessInfo.processInfo.environment["M2T_THREADS"], let n = Int(s), n > 0 { return n }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
+
+    private static let blasSetUp: Void = { openblas_set_num_threads(1) }()
+
+    /// Makes OpenBLAS single-threaded; called before any BLAS use.
+    static func setUpBLAS() { _ = blasSetUp }
+
+    /// Runs `body(chunk, range)` over `0..<count` split into at most ``threads`` contiguous
+    /// ranges, in parallel when the work is large enough (`count * costPerItem` ≥ ~32k).
+    static func forRanges(_ count: Int, costPerItem: Int = 1, _ body: (Int, Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let chunks = min(threads, count, max(1, count * costPerItem / 32_768))
+        if chunks <= 1 { body(0, 0..<count); return }
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = count * c / chunks, hi = count * (c + 1) / chunks
+            if lo < hi { body(c, lo..<hi) }
+        }
+    }
+
+    /// Runs `body(i)` for each `i` in `0..<count`, spreading them over the threads.
+    static func forEach(_ count: Int, costPerItem: Int = 1, _ body: (Int) -> Void) {
+        forRanges(count, costPerItem: costPerItem) { _, r in for i in r { body(i) } }
+    }
+}

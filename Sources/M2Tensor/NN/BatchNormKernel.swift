@@ -1,0 +1,150 @@
+/// The arithmetic of batch normalization, shared by its three modes (SPEC §2).
+///
+/// Statistics are per channel (axis 1) over every other axis. The normalizing statistics
+/// mix the batch's with running ones:
+///
+///     μ̃ = α·μ_b + (1 − α)·μ_r,   σ̃² = α·f·σ²_b + (1 − α)·σ²_r,   y = γ·(x − μ̃)/√(σ̃² + ε) + β
+///
+/// where σ²_b is the biased batch variance and `f` a correction factor (1 for training-mode
+/// BN; n/(n−1) for the unbiased variance of the momentum teacher). α = 1 is training mode,
+/// α = 0 eval mode (no batch statistics), 0 < α < 1 the teacher's momentum BN. The gradient
+/// flows through the batch statistics, scaled by α.
+public struct BatchNormOutput {
+    /// The normalized, scaled and shifted tensor.
+    public let output: Tensor
+    /// Per-channel batch mean (nil when α = 0).
+    public let batchMean: [Float]?
+    /// Per-channel biased batch variance (nil when α = 0).
+    public let batchVariance: [Float]?
+    /// Elements per channel in the batch.
+    public let countPerChannel: Int
+}
+
+/// Batch normalization with mixed statistics; see ``BatchNormOutput``.
+/// - Parameters:
+///   - x: `[N, C]` or `[N, C, H, W]`.
+///   - weight: γ `[C]` or nil (1).
+///   - bias: β `[C]` or nil (0).
+///   - eps: added to the variance.
+///   - batchWeight: α in `[0, 1]`.
+///   - varianceFactor: f, applied to the biased batch variance before mixing.
+///   - runningMean: μ_r `[C]`, required when α < 1.
+///   - runningVariance: σ²_r `[C]`, required when α < 1.
+public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5,
+                      batchWeight alpha: Float = 1, varianceFactor: Float = 1,
+                      runningMean: Tensor? = nil, runningVariance: Tensor? = nil) throws -> BatchNormOutput {
+    guard x.rank == 2 || x.rank == 4 else {
+        throw TensorError.invalidShape(op: "batch_norm", shape: x.shape, reason: "expected [N, C] or [N, C, H, W]")
+    }
+    let C = x.shape[1], N = x.shape[0]
+    let plane = x.rank == 4 ? x.shape[2] * x.shape[3] : 1
+    let n = N * plane
+    for (name, t) in [("weight", weight), ("bias", bias), ("running_mean", runningMean), ("running_var", runningVariance)] {
+        if let t, t.shape != [C] { throw TensorError.shapeMismatch(op: "batch_norm \(name)", lhs: x.shape, rhs: t.shape) }
+    }
+    guard alpha >= 0 && alpha <= 1 else { throw TensorError.invalidArgument(op: "batch_norm", reason: "batch weight \(alpha) is outside [0, 1]") }
+    guard alpha == 1 || (runningMean != nil && runningVariance != nil) else {
+        throw TensorError.invalidArgument(op: "batch_norm", reason: "running statistics are needed when the batch weight is below 1")
+    }
+    guard alpha == 0 || n > 0 else { throw TensorError.invalidArgument(op: "batch_norm", reason: "empty batch") }
+
+    let xd = x.contiguousData()
+    let xp = xd.base
+    let gamma = weight?.scalars, beta = bias?.scalars
+    let rm = runningMean?.scalars, rv = runningVariance?.scalars
+    var bMean = [Float](repeating: 0, count: C), bVar = [Float](repeating: 0, count: C)
+    var mixMean = [Float](repeating: 0, count: C), invStd = [Float](repeating: 0, count: C)
+    let out = try Tensor(uninitializedShape: x.shape)
+    let op = out.base
+    bMean.withUnsafeMutableBufferPointer { bm in
+        bVar.withUnsafeMutableBufferPointer { bv in
+            mixMean.withUnsafeMutableBufferPointer { mm in
+                invStd.withUnsafeMutableBufferPointer { istd in
+                    let (bm, bv, mm, istd) = (bm.baseAddress!, bv.baseAddress!, mm.baseAddress!, istd.baseAddress!)
+                    Parallel.forEach(C, costPerItem: 3 * n) { c in
+                        var mean: Float = 0, variance: Float = 0
+                        if alpha > 0 {
+                            var s = 0.0
+                            for i in 0..<N { s += Double(Kernels.sum(xp + i * C * plane + c * plane, plane)) }
+                            mean = Float(s / Double(n))
+                            var q = 0.0
+                            for i in 0..<N { q += Double(BatchNormLoops.sumSquaredDeviation(xp + i * C * plane + c * plane, plane, mean)) }
+                            variance = Float(q / Double(n))
+                        }
+                        bm[c] = mean; bv[c] = variance
+                        let mu = alpha == 1 ? mean : alpha * mean + (1 - alpha) * rm![c]
+                        let v = alpha == 1 ? varianceFactor * variance : alpha * varianceFactor * variance + (1 - alpha) * rv![c]
+                        let s = 1 / (v + eps).squareRoot()
+                        mm[c] = mu; istd[c] = s
+                        let scale = (gamma?[c] ?? 1) * s
+                        let shift = (beta?[c] ?? 0) - mu * scale
+                        for i in 0..<N {
+                            let src = xp + i * C * plane + c * plane, dst = op + i * C * plane + c * plane
+                            for k in 0..<plane { dst[k] = src[k] * scale + shift }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    var inputs = [x]
+    if let weight { inputs.append(weight) }
+    if let bias { inputs.append(bias) }
+    out.recorded("batch_norm", inputs) { g in
+        let gd = g.contiguousData()
+        let gp = gd.base
+        let dx = x.requiresGrad ? try Tensor(uninitializedShape: x.shape) : nil
+        var dGamma = [Float](repeating: 0, count: C), dBeta = [Float](repeating: 0, count: C)
+        dGamma.withUnsafeMutableBufferPointer { dgB in
+            dBeta.withUnsafeMutableBufferPointer { dbB in
+                let (dg, db) = (dgB.baseAddress!, dbB.baseAddress!)
+                Parallel.forEach(C, costPerItem: 3 * n) { c in
+                    var s1 = 0.0, s2 = 0.0
+                    for i in 0..<N {
+                        let (xs, gs) = (xp + i * C * plane + c * plane, gp + i * C * plane + c * plane)
+                        var a: Float = 0, b: Float = 0
+                        for k in 0..<plane { a += gs[k]; b += gs[k] * xs[k] }
+                        s1 += Double(a); s2 += Double(b)
+                    }
+                    let mu = Double(mixMean[c]), s = Double(invStd[c]), gam = Double(gamma?[c] ?? 1)
+                    let centered = s2 - mu * s1          // Σ dy·(x − μ̃)
+                    dg[c] = Float(s * centered)
+                    db[c] = Float(s1)
+                    guard let dx else { return }
+                    // dL/dσ̃² and dL/dμ̃, then through the batch statistics (scaled by α).
+                    let dVar = -0.5 * gam * s * s * s * centered
+                    let dMu = -gam * s * s1
+                    let a = Float(dVar * Double(alpha) * Double(varianceFactor) * 2 / Double(n))
+                    let b = Float(dMu * Double(alpha) / Double(n))
+                    let direct = Float(gam * s), bm = bMean[c]
+                    for i in 0..<N {
+                        let (xs, gs, ds) = (xp + i * C * plane + c * plane, gp + i * C * plane + c * plane, dx.base + i * C * plane + c * plane)
+                        for k in 0..<plane { ds[k] = direct * gs[k] + a * (xs[k] - bm) + b }
+                    }
+                }
+            }
+        }
+        if let dx { try x.accumulateGrad(dx) }
+        if let weight { try weight.accumulateGrad(Tensor(dGamma, shape: [C])) }
+        if let bias { try bias.accumulateGrad(Tensor(dBeta, shape: [C])) }
+    }
+    return BatchNormOutput(output: out, batchMean: alpha > 0 ? bMean : nil, batchVariance: alpha > 0 ? bVar : nil, countPerChannel: n)
+}
+
+/// Inner loops of batch normalization.
+enum BatchNormLoops {
+    @inline(__always)
+    static func sumSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, _ mean: Float) -> Float {
+        var acc = SIMD8<Float>(repeating: 0)
+        let m = SIMD8<Float>(repeating: mean)
+        var i = 0
+        while i + 8 <= n {
+            let d = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) - m
+            acc += d * d
+            i += 8
+        }
+        var s = acc.sum()
+        while i < n { let d = p[i] - mean; s += d * d; i += 1 }
+        return s
+    }
+}

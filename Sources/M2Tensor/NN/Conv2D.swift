@@ -1,0 +1,151 @@
+/// 2-D convolution (cross-correlation, as PyTorch) by im2col + GEMM, with its backward pass.
+///
+/// The batch is cut into chunks of whole images; each thread unfolds its chunk into a column
+/// matrix and runs one single-threaded GEMM on it, so both cores stay busy on skinny shapes
+/// without BLAS's own threads competing with ours.
+public enum Conv2D {
+    /// Target number of output positions per chunk (columns of the GEMM).
+    nonisolated(unsafe) public static var chunkColumns = 3072
+
+    /// Images per chunk for a geometry.
+    static func imagesPerChunk(_ g: ConvGeometry) -> Int {
+        let perThread = (g.batch + Parallel.threads - 1) / Parallel.threads
+        return Swift.max(1, Swift.min(perThread, chunkColumns / Swift.max(g.outPlane, 1)))
+    }
+
+    /// Runs `body(thread, firstImage, imageCount)` over the chunks, chunk `c` on thread `c % T`.
+    static func forEachChunk(_ g: ConvGeometry, _ body: (Int, Int, Int) -> Void) -> Int {
+        let per = imagesPerChunk(g)
+        let chunks = (g.batch + per - 1) / per
+        let threads = Swift.min(Parallel.threads, chunks)
+        Parallel.forRanges(threads, costPerItem: 1 << 20) { _, r in
+            for t in r {
+                var c = t
+                while c < chunks {
+                    let first = c * per
+                    body(t, first, Swift.min(per, g.batch - first))
+                    c += threads
+                }
+            }
+        }
+        return threads
+    }
+
+    /// `y = conv(x, w) + b` into `y` (dense NCHW).
+    static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) throws {
+        let per = imagesPerChunk(g)
+        let K = g.patchSize, P = g.outPlane
+        let direct = g.kernelH == 1 && g.kernelW == 1 && g.stride == 1 && g.padding == 0
+        // Scratch per thread, allocated before the parallel region so a refusal can throw.
+        let cols = try (0..<Parallel.threads).map { _ in try Storage(uninitializedCount: (direct && per == 1) ? 1 : K * per * P) }
+        let outs = try (0..<Parallel.threads).map { _ in try Storage(uninitializedCount: per == 1 ? 1 : g.outChannels * per * P) }
+        _ = forEachChunk(g) { t, first, n in
+            let colsN = n * P
+            let col: UnsafePointer<Float>
+            if direct && n == 1 {
+                col = x + first * g.inChannels * g.inPlane
+            } else {
+                Kernels.im2col(g, x, first: first, n: n, cols[t].pointer)
+                col = UnsafePointer(cols[t].pointer)
+            }
+            let out = n == 1 ? y + first * g.outChannels * P : outs[t].pointer
+            Kernels.sgemm(false, false, g.outChannels, colsN, K, 1, w, K, col, colsN, 0, out, colsN)
+            for img in 0..<n {
+                for co in 0..<g.outChannels {
+                    let dst = y + ((first + img) * g.outChannels + co) * P
+                    let src = out + co * colsN + img * P
+                    let b = bias?[co] ?? 0
+                    if n == 1 {
+                        if b != 0 { for i in 0..<P { dst[i] += b } }
+                    } else {
+                        for i in 0..<P { dst[i] = src[i] + b }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Gradients of a convolution: `dx` (if wanted, overwritten), `dw` and `db` (if wanted,
+    /// overwritten) from `dy`.
+    static func backward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                         dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?) throws {
+        let per = imagesPerChunk(g)
+        let K = g.patchSize, P = g.outPlane, Co = g.outChannels
+        let T = Parallel.threads
+        let cols = try (0..<T).map { _ in try Storage(uninitializedCount: K * per * P) }
+        let dys = try (0..<T).map { _ in try Storage(uninitializedCount: per == 1 ? 1 : Co * per * P) }
+        let dws = try (0..<T).map { _ in try Storage(zeroedCount: dw == nil ? 1 : Co * K) }
+        let dbs = try (0..<T).map { _ in try Storage(zeroedCount: Co) }
+        if let dx { dx.update(repeating: 0, count: g.batch * g.inChannels * g.inPlane) }
+        let used = forEachChunk(g) { t, first, n in
+            let colsN = n * P
+            // The output gradient of the chunk as one [Co, n·P] matrix.
+            let dyc: UnsafePointer<Float>
+            if n == 1 {
+                dyc = dy + first * Co * P
+            } else {
+                let buf = dys[t].pointer
+                for img in 0..<n {
+                    for co in 0..<Co {
+                        (buf + co * colsN + img * P).update(from: dy + ((first + img) * Co + co) * P, count: P)
+                    }
+                }
+                dyc = UnsafePointer(buf)
+            }
+            if db != nil {
+                let acc = dbs[t].pointer
+                for co in 0..<Co { acc[co] += Kernels.sum(dyc + co * colsN, colsN) }
+            }
+            let col = cols[t].pointer
+            if dw != nil {
+                Kernels.im2col(g, x, first: first, n: n, col)
+                Kernels.sgemm(false, true, Co, K, colsN, 1, dyc, colsN, col, colsN, 1, dws[t].pointer, K)
+            }
+            if let dx {
+                Kernels.sgemm(true, false, K, colsN, Co, 1, w, K, dyc, colsN, 0, col, colsN)
+                Kernels.col2im(g, col, first: first, n: n, dx)
+            }
+        }
+        if let dw {
+            dw.update(from: dws[0].pointer, count: Co * K)
+            for t in 1..<Swift.max(used, 1) { for i in 0..<Co * K { dw[i] += dws[t].pointer[i] } }
+        }
+        if let db {
+            db.update(from: dbs[0].pointer, count: Co)
+            for t in 1..<Swift.max(used, 1) { for i in 0..<Co { db[i] += dbs[t].pointer[i] } }
+        }
+    }
+}
+
+/// 2-D convolution of an NCHW batch with OIHW weights (PyTorch's `F.conv2d`, groups = 1).
+///
+/// `y[n, o, i, j] = b[o] + Σ_{c,u,v} w[o, c, u, v] · x[n, c, i·s − p + u, j·s − p + v]`
+/// - Parameters:
+///   - x: input `[N, C, H, W]`.
+///   - weight: `[O, C, kh, kw]`.
+///   - bias: optional `[O]`.
+///   - stride: the step of the window.
+///   - padding: zeros added on every side.
+/// - Returns: `[N, O, H', W']` with `H' = (H + 2p − kh)/s + 1`.
+public func conv2d(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) throws -> Tensor {
+    guard weight.rank == 4 else { throw TensorError.invalidShape(op: "conv2d", shape: weight.shape, reason: "weight must be [out, in, kh, kw]") }
+    let g = try ConvGeometry(input: x.shape, outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
+                             stride: stride, padding: padding, op: "conv2d")
+    guard weight.shape[1] == g.inChannels else { throw TensorError.shapeMismatch(op: "conv2d", lhs: x.shape, rhs: weight.shape) }
+    if let bias, bias.shape != [g.outChannels] { throw TensorError.shapeMismatch(op: "conv2d bias", lhs: weight.shape, rhs: bias.shape) }
+    let xd = x.contiguousData(), wd = weight.contiguousData(), bd = bias?.contiguousData()
+    let y = try Tensor(uninitializedShape: [g.batch, g.outChannels, g.outHeight, g.outWidth])
+    try Conv2D.forward(g, x: xd.base, w: wd.base, bias: bd.map { UnsafePointer($0.base) }, y: y.base)
+    var inputs = [x, weight]
+    if let bias { inputs.append(bias) }
+    return y.recorded("conv2d", inputs) { g0 in
+        let gd = g0.contiguousData()
+        let dx = x.requiresGrad ? try Tensor(uninitializedShape: x.shape) : nil
+        let dw = weight.requiresGrad ? try Tensor(uninitializedShape: weight.shape) : nil
+        let db = (bias?.requiresGrad ?? false) ? try Tensor(uninitializedShape: [g.outChannels]) : nil
+        try Conv2D.backward(g, x: xd.base, w: wd.base, dy: gd.base, dx: dx?.base, dw: dw?.base, db: db?.base)
+        if let dx { try x.accumulateGrad(dx) }
+        if let dw { try weight.accumulateGrad(dw) }
+        if let db, let bias { try bias.accumulateGrad(db) }
+    }
+}

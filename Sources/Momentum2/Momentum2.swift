@@ -1,0 +1,2 @@
+@_exported import M2NN
+@_exported import M2Data

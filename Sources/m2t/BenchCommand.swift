@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import M2Script
+
+/// `m2t bench`: the performance figures of SPEC §6 as one JSON object.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure SGEMM, the ResNet-18 convolutions and the training step; print JSON.")
+
+    @Flag(name: .long, help: "Print JSON (the default and only format).")
+    var json = false
+
+    @Option(name: .long, help: "Batch size of the convolution benchmarks.")
+    var batch = 64
+
+    @Option(name: .long, help: "Timed repetitions per measurement (the median is reported).")
+    var repeats = 5
+
+    func run() throws {
+        let report = try Benchmark.run(batch: batch, repeats: repeats)
+        print(report.jsonString)
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `m2t`: the command line of M2T.
+@main
+struct M2TCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "m2t",
+        abstract: "Momentum² Teacher: explore and run self-supervised pre-training.",
+        subcommands: [BenchCommand.self])
+}
