@@ -45,7 +45,7 @@ let package = Package(
             ]),
 
         .testTarget(name: "M2TensorTests", dependencies: ["M2Tensor"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "M2NNTests", dependencies: ["M2NN"]),
+        .testTarget(name: "M2NNTests", dependencies: ["M2NN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "M2DataTests", dependencies: ["M2Data"]),
         .testTarget(name: "Momentum2Tests", dependencies: ["Momentum2"]),
         .testTarget(name: "M2ScriptTests", dependencies: ["M2Script"]),

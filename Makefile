@@ -1,0 +1,42 @@
+# M2T — install what is missing, build, test, benchmark, run the demo.
+# `make demo` and `make test` are the two commands of the README.
+
+DEBS := libopenblas-dev libreadline-dev zlib1g-dev libpng-dev libjpeg-dev dataset-fashion-mnist
+SWIFT ?= swift
+RELEASE := -c release
+M2T := .build/release/m2t
+
+.PHONY: all deps build test bench demo clean
+
+all: build
+
+# Installs the Debian packages that are not yet installed (needs root; otherwise prints
+# the command to run).
+deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing Debian packages:$$missing"; \
+	    echo "run: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build $(RELEASE)
+
+# Tests run optimized: the numerics are too slow in a debug build.
+test: deps
+	$(SWIFT) build $(RELEASE) --build-tests
+	$(SWIFT) test $(RELEASE) --skip-build
+
+bench: build
+	$(M2T) bench --json
+
+demo: build
+	$(M2T) bench --json
+
+clean:
+	rm -rf .build

@@ -1,0 +1,151 @@
+import Foundation
+
+/// Batch normalization over `[N, C]` (1-D) or `[N, C, H, W]` (2-D) with three modes.
+///
+/// - **standard**, training: normalize with the batch mean and biased variance; update the
+///   running statistics with momentum 0.1 and the unbiased variance (PyTorch).
+/// - **standard**, eval: normalize with the running statistics.
+/// - **momentum** (the Momentum² teacher, SPEC §2), training: normalize with the mixed
+///   statistics `μ̃ = α·μ_b + (1−α)·μ`, `σ̃² = α·σ²_b + (1−α)·σ²` (unbiased σ²_b); after every
+///   ``viewsPerUpdate`` forwards the running statistics take the views' average,
+///   `μ ← α·avg(μ_b) + (1−α)·μ`, then `t ← t+1`, `α ← (cos(πt/T)+1)/2`.
+///   In eval mode it normalizes with the running statistics like standard BN.
+public final class BatchNorm: Module {
+    /// How the module normalizes in training mode.
+    public enum Mode: String, Codable, Sendable {
+        /// Training-mode statistics (student, BYOL-style teacher).
+        case standard
+        /// Momentum BN (Momentum² teacher).
+        case momentum
+    }
+
+    /// How the momentum teacher turns the batch variance into the one it mixes.
+    public enum VarianceCorrection: String, Codable, Sendable {
+        /// n/(n−1) once (the method as stated).
+        case unbiased
+        /// As the original code: the unbiased variance corrected by n/(n−1) a second time,
+        /// both where it normalizes and where it enters the running statistics.
+        case double
+    }
+
+    /// The momentum-BN state, for inspection and checkpoints.
+    public struct MomentumState: Codable, Sendable, Equatable {
+        /// α: the weight of the batch statistics (1 at the start).
+        public var alpha: Float = 1
+        /// Iterations (pairs of views) completed.
+        public var iterations = 0
+        /// T: iterations over which α decays to 0.
+        public var totalIterations = 1
+        /// Views seen since the last update, and their summed batch statistics.
+        public var pendingViews = 0
+        public var pendingMean: [Float] = []
+        public var pendingVariance: [Float] = []
+    }
+
+    public let features: Int
+    /// 1 for `[N, C]` input, 2 for images (only affects printing).
+    public let dimensions: Int
+    public let eps: Float
+    /// Running-statistics momentum of standard mode (PyTorch's 0.1).
+    public var runningMomentum: Float
+    public var mode: Mode
+    public var varianceCorrection: VarianceCorrection = .unbiased
+    /// Forwards per momentum update (two views).
+    public var viewsPerUpdate = 2
+    /// Momentum-BN state.
+    public var momentumState = MomentumState()
+    /// The last forward's batch mean and unbiased batch variance (training mode).
+    public private(set) var lastBatchMean: [Float]?
+    public private(set) var lastBatchVariance: [Float]?
+
+    public var weight: Tensor { ownParameters[0].tensor }
+    public var bias: Tensor { ownParameters[1].tensor }
+    public var runningMean: Tensor { ownBuffers[0].tensor }
+    public var runningVariance: Tensor { ownBuffers[1].tensor }
+    public var batchesTracked: Tensor { ownBuffers[2].tensor }
+
+    /// A BN layer with γ = 1, β = 0, running mean 0 and variance 1.
+    public init(_ features: Int, dimensions: Int = 2, eps: Float = 1e-5, momentum: Float = 0.1, mode: Mode = .standard) throws {
+        guard features > 0 else { throw TensorError.invalidArgument(op: "BatchNorm", reason: "features must be positive, got \(features)") }
+        (self.features, self.dimensions, self.eps, self.runningMomentum, self.mode) = (features, dimensions, eps, momentum, mode)
+        super.init()
+        register(parameter: "weight", try Tensor.ones([features]))
+        register(parameter: "bias", try Tensor.zeros([features]))
+        register(buffer: "running_mean", try Tensor.zeros([features]))
+        register(buffer: "running_var", try Tensor.ones([features]))
+        register(buffer: "num_batches_tracked", Tensor(scalar: 0))
+    }
+
+    /// Switches to momentum BN with α decaying over `totalIterations`, from the start.
+    public func useMomentumStatistics(totalIterations: Int, correction: VarianceCorrection = .unbiased) {
+        mode = .momentum
+        varianceCorrection = correction
+        momentumState = MomentumState(totalIterations: max(totalIterations, 1))
+    }
+
+    override public func forward(_ x: Tensor) throws -> Tensor {
+        guard x.rank == 2 || x.rank == 4, x.shape[1] == features else {
+            throw TensorError.shapeMismatch(op: "BatchNorm\(dimensions)d(\(features))", lhs: x.shape, rhs: [features])
+        }
+        guard isTraining else {
+            return try batchNorm(x, weight: weight, bias: bias, eps: eps, batchWeight: 0,
+                                 runningMean: runningMean, runningVariance: runningVariance).output
+        }
+        let n = x.count / features
+        guard n > 1 else {
+            throw TensorError.invalidArgument(op: "BatchNorm\(dimensions)d", reason: "training needs more than one value per channel, got input \(x.shape)")
+        }
+        let unbias = Float(n) / Float(n - 1)
+        switch mode {
+        case .standard:
+            let r = try batchNorm(x, weight: weight, bias: bias, eps: eps)
+            let mean = r.batchMean ?? [], variance = (r.batchVariance ?? []).map { $0 * unbias }
+            (lastBatchMean, lastBatchVariance) = (mean, variance)
+            try updateRunning(mean: mean, variance: variance, momentum: runningMomentum)
+            return r.output
+        case .momentum:
+            let alpha = momentumState.alpha
+            // The original code applies n/(n−1) to an already unbiased variance.
+            let factor = varianceCorrection == .double ? unbias * unbias : unbias
+            let r = try batchNorm(x, weight: weight, bias: bias, eps: eps, batchWeight: alpha, varianceFactor: factor,
+                                  runningMean: runningMean, runningVariance: runningVariance)
+            let mean = r.batchMean ?? []
+            let variance = (r.batchVariance ?? []).map { $0 * factor }
+            (lastBatchMean, lastBatchVariance) = (mean, variance)
+            try accumulateView(mean: mean, variance: variance)
+            return r.output
+        }
+    }
+
+    /// Adds one view's statistics; after ``viewsPerUpdate`` views, updates the running
+    /// statistics with their average and advances α.
+    func accumulateView(mean: [Float], variance: [Float]) throws {
+        var s = momentumState
+        if s.pendingViews == 0 { s.pendingMean = mean; s.pendingVariance = variance } else {
+            for c in 0..<features { s.pendingMean[c] += mean[c]; s.pendingVariance[c] += variance[c] }
+        }
+        s.pendingViews += 1
+        if s.pendingViews >= viewsPerUpdate {
+            let k = Float(s.pendingViews)
+            try updateRunning(mean: s.pendingMean.map { $0 / k }, variance: s.pendingVariance.map { $0 / k }, momentum: s.alpha)
+            s.pendingViews = 0
+            s.pendingMean = []; s.pendingVariance = []
+            s.iterations += 1
+            s.alpha = Float((cos(Double.pi * Double(s.iterations) / Double(s.totalIterations)) + 1) / 2)
+        }
+        momentumState = s
+    }
+
+    /// `running ← momentum·batch + (1 − momentum)·running`.
+    func updateRunning(mean: [Float], variance: [Float], momentum: Float) throws {
+        let (rm, rv) = (runningMean, runningVariance)
+        for c in 0..<features {
+            rm.storage.pointer[c] = momentum * mean[c] + (1 - momentum) * rm.storage.pointer[c]
+            rv.storage.pointer[c] = momentum * variance[c] + (1 - momentum) * rv.storage.pointer[c]
+        }
+        batchesTracked.storage.pointer[0] += 1
+    }
+
+    override public var typeName: String { "BatchNorm\(dimensions)d" }
+    override public var extraDescription: String { "\(features)" + (mode == .momentum ? ", momentum BN" : "") }
+}

@@ -1,0 +1,48 @@
+/// LARS (You et al. 2017) as used by BYOL-style methods: for each parameter not excluded,
+/// `g ← g + λθ`, then `g ← g · η‖θ‖/‖g‖` (when both norms are positive); `b ← μb + g`;
+/// `θ ← θ − lr·b`. Excluded parameters (BN and biases by default) get neither weight decay
+/// nor the trust ratio.
+public final class LARS: Optimizer {
+    public let parameters: [NamedParameter]
+    public var learningRate: Float
+    public let momentum: Float, weightDecay: Float, trustCoefficient: Float
+    /// Whether each parameter is excluded from weight decay and adaptation.
+    public let excluded: [Bool]
+    private var buffers: [Tensor?]
+
+    /// - Parameter exclude: decides exclusion by name and tensor; default: 1-D tensors
+    ///   (BN weights and biases, linear biases).
+    public init(_ parameters: [NamedParameter], learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 1e-6,
+                trustCoefficient: Float = 0.001, exclude: (NamedParameter) -> Bool = { $0.tensor.rank <= 1 }) throws {
+        guard learningRate >= 0, momentum >= 0, weightDecay >= 0, trustCoefficient > 0 else {
+            throw TensorError.invalidArgument(op: "lars", reason: "learning rate, momentum, weight decay must not be negative; η must be positive")
+        }
+        (self.parameters, self.learningRate, self.momentum, self.weightDecay, self.trustCoefficient) = (parameters, learningRate, momentum, weightDecay, trustCoefficient)
+        excluded = parameters.map(exclude)
+        buffers = Array(repeating: nil, count: parameters.count)
+    }
+
+    public func step() throws {
+        for (i, p) in parameters.enumerated() {
+            guard let grad = p.tensor.grad else { continue }
+            let d = try grad.copy()
+            if !excluded[i] {
+                if weightDecay != 0 { try d.addInPlace(p.tensor, scale: weightDecay) }
+                let pn = try p.tensor.square().sum().item().squareRoot()
+                let dn = try d.square().sum().item().squareRoot()
+                if pn > 0 && dn > 0 { try d.scaleInPlace(trustCoefficient * pn / dn) }
+            }
+            if let b = buffers[i] {
+                try b.scaleInPlace(momentum)
+                try b.addInPlace(d)
+            } else {
+                buffers[i] = d
+            }
+            try p.tensor.addInPlace(buffers[i] ?? d, scale: -learningRate)
+        }
+    }
+
+    public func zeroGrad() { for p in parameters { p.tensor.zeroGrad() } }
+    public var stateTensors: [Tensor?] { buffers }
+    public func loadState(_ tensors: [Tensor?]) throws { buffers = try Self.checkedState(tensors, for: parameters) }
+}

@@ -1,0 +1,49 @@
+/// Stochastic gradient descent with momentum, Nesterov and weight decay, with PyTorch's
+/// semantics: `g ← g + λθ; b ← μb + g; θ ← θ − lr·b` (Nesterov: `θ ← θ − lr·(g + μb)`).
+public final class SGD: Optimizer {
+    public let parameters: [NamedParameter]
+    public var learningRate: Float
+    public let momentum: Float, weightDecay: Float, nesterov: Bool
+    private var buffers: [Tensor?]
+
+    public init(_ parameters: [NamedParameter], learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) throws {
+        guard learningRate >= 0, momentum >= 0, weightDecay >= 0 else {
+            throw TensorError.invalidArgument(op: "sgd", reason: "learning rate, momentum and weight decay must not be negative")
+        }
+        guard !nesterov || momentum > 0 else { throw TensorError.invalidArgument(op: "sgd", reason: "Nesterov needs a positive momentum") }
+        (self.parameters, self.learningRate, self.momentum, self.weightDecay, self.nesterov) = (parameters, learningRate, momentum, weightDecay, nesterov)
+        buffers = Array(repeating: nil, count: parameters.count)
+    }
+
+    /// SGD over a module's parameters.
+    public convenience init(_ module: Module, learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) throws {
+        try self.init(module.namedParameters().map { NamedParameter(name: $0.name, tensor: $0.tensor) },
+                      learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, nesterov: nesterov)
+    }
+
+    public func step() throws {
+        for (i, p) in parameters.enumerated() {
+            guard let grad = p.tensor.grad else { continue }
+            let d = try grad.copy()
+            if weightDecay != 0 { try d.addInPlace(p.tensor, scale: weightDecay) }
+            var update = d
+            if momentum != 0 {
+                let b: Tensor
+                if let existing = buffers[i] {
+                    try existing.scaleInPlace(momentum)
+                    try existing.addInPlace(d)
+                    b = existing
+                } else {
+                    b = try d.copy()
+                    buffers[i] = b
+                }
+                if nesterov { try d.addInPlace(b, scale: momentum) } else { update = b }
+            }
+            try p.tensor.addInPlace(update, scale: -learningRate)
+        }
+    }
+
+    public func zeroGrad() { for p in parameters { p.tensor.zeroGrad() } }
+    public var stateTensors: [Tensor?] { buffers }
+    public func loadState(_ tensors: [Tensor?]) throws { buffers = try Self.checkedState(tensors, for: parameters) }
+}
