@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "M2TensorTests", dependencies: ["M2Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "M2NNTests", dependencies: ["M2NN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "M2DataTests", dependencies: ["M2Data"]),
-        .testTarget(name: "Momentum2Tests", dependencies: ["Momentum2"]),
+        .testTarget(name: "Momentum2Tests", dependencies: ["Momentum2"], resources: [.copy("Fixtures")]),
         .testTarget(name: "M2ScriptTests", dependencies: ["M2Script"]),
     ],
     swiftLanguageModes: [.v5]

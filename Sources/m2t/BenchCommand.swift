@@ -18,7 +18,12 @@ struct BenchCommand: ParsableCommand {
     var repeats = 5
 
     func run() throws {
-        let report = try Benchmark.run(batch: batch, repeats: repeats)
+        var report = try Benchmark.run(batch: batch, repeats: repeats)
+        let net = try NetworkBenchmark.resnetForwardBackward(batch: batch, repeats: repeats)
+        report.extra["resnet18_small_fwd_bwd_images_per_s"] = net.imagesPerSecond
+        report.extra["resnet18_small_fwd_bwd_s_per_batch"] = net.secondsPerStep
+        report.extra["resnet18_small_forward_gflops_per_image"] = net.forwardFLOPsPerImage / 1e9
+        report.extra["resnet18_small_fwd_bwd_gflops"] = 3 * net.forwardFLOPsPerImage * net.imagesPerSecond / 1e9
         print(report.jsonString)
     }
 }

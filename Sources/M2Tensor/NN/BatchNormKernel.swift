@@ -76,11 +76,12 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
                         let v = alpha == 1 ? varianceFactor * variance : alpha * varianceFactor * variance + (1 - alpha) * rv![c]
                         let s = 1 / (v + eps).squareRoot()
                         mm[c] = mu; istd[c] = s
+                        // (x − μ̃)·scale + β rather than x·scale + shift: no cancellation when |μ̃| ≫ σ̃.
                         let scale = (gamma?[c] ?? 1) * s
-                        let shift = (beta?[c] ?? 0) - mu * scale
+                        let shift = beta?[c] ?? 0
                         for i in 0..<N {
                             let src = xp + i * C * plane + c * plane, dst = op + i * C * plane + c * plane
-                            for k in 0..<plane { dst[k] = src[k] * scale + shift }
+                            for k in 0..<plane { dst[k] = (src[k] - mu) * scale + shift }
                         }
                     }
                 }
@@ -99,15 +100,16 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
             dBeta.withUnsafeMutableBufferPointer { dbB in
                 let (dg, db) = (dgB.baseAddress!, dbB.baseAddress!)
                 Parallel.forEach(C, costPerItem: 3 * n) { c in
-                    var s1 = 0.0, s2 = 0.0
+                    // Σ dy and Σ dy·(x − μ̃), centred before multiplying to avoid cancellation.
+                    var s1 = 0.0, centered = 0.0
+                    let muF = mixMean[c]
                     for i in 0..<N {
                         let (xs, gs) = (xp + i * C * plane + c * plane, gp + i * C * plane + c * plane)
                         var a: Float = 0, b: Float = 0
-                        for k in 0..<plane { a += gs[k]; b += gs[k] * xs[k] }
-                        s1 += Double(a); s2 += Double(b)
+                        for k in 0..<plane { a += gs[k]; b += gs[k] * (xs[k] - muF) }
+                        s1 += Double(a); centered += Double(b)
                     }
-                    let mu = Double(mixMean[c]), s = Double(invStd[c]), gam = Double(gamma?[c] ?? 1)
-                    let centered = s2 - mu * s1          // Σ dy·(x − μ̃)
+                    let s = Double(invStd[c]), gam = Double(gamma?[c] ?? 1)
                     dg[c] = Float(s * centered)
                     db[c] = Float(s1)
                     guard let dx else { return }

@@ -1,0 +1,164 @@
+import Foundation
+
+/// The outcome of one training step.
+public struct StepResult: Codable, Sendable, Equatable {
+    /// The step index k that was taken.
+    public var step: Int
+    public var loss: Float
+    /// Learning rate used by the optimizer step.
+    public var learningRate: Float
+    /// Teacher EMA momentum m_k used before the teacher forwards.
+    public var teacherMomentum: Float
+    /// Momentum-BN α of the teacher when it normalized (1 with plain BN).
+    public var bnMomentum: Float
+    /// Mean over dimensions of the batch std of the normalized student outputs; near 0
+    /// means the representation has collapsed (healthy ≈ 1/√out).
+    public var outputStd: Float
+}
+
+/// The Momentum² Teacher method: a student, a momentum teacher with momentum BN, the loss and
+/// the optimizer, usable as one ``step(_:_:)`` or piece by piece:
+///
+/// ```swift
+/// let m = try m2.emaUpdate()          // θ_t ← m·θ_t + (1−m)·θ_s
+/// let q1 = try m2.student(x1), q2 = try m2.student(x2)
+/// let k1 = try m2.teacher(x2), k2 = try m2.teacher(x1)
+/// let loss = try m2.loss(q1: q1, q2: q2, k1: k1, k2: k2)
+/// try loss.backward()
+/// try m2.optimizerStep()
+/// ```
+public final class Momentum2Teacher {
+    public let config: MethodConfig
+    public let student: StudentNetwork
+    public let teacher: TeacherNetwork
+    public private(set) var optimizer: any Optimizer
+    /// k: optimizer steps taken so far.
+    public private(set) var step = 0
+    /// The m used by the last EMA update.
+    public private(set) var lastTeacherMomentum: Float = 0
+    /// Pairs of (step, EMA done) so a forgotten or repeated EMA is visible.
+    private var emaDoneForStep = -1
+
+    public init(config: MethodConfig) throws {
+        try config.validate()
+        self.config = config
+        student = try StudentNetwork(config: config)
+        teacher = try TeacherNetwork(config: config, copying: student)
+        optimizer = try Momentum2Teacher.makeOptimizer(config, student)
+        student.train()
+        teacher.train()
+    }
+
+    static func makeOptimizer(_ config: MethodConfig, _ student: StudentNetwork) throws -> any Optimizer {
+        let params = student.namedParameters().map { NamedParameter(name: $0.name, tensor: $0.tensor) }
+        let lr = Float(config.learningRate(step: 0))
+        switch config.optimizer {
+        case .sgd:
+            return try SGD(params, learningRate: lr, momentum: Float(config.momentum), weightDecay: Float(config.weightDecay))
+        case .lars:
+            return try LARS(params, learningRate: lr, momentum: Float(config.momentum), weightDecay: Float(config.weightDecay),
+                            trustCoefficient: Float(config.larsEta))
+        }
+    }
+
+    // MARK: - The pieces
+
+    /// `θ_t ← m_k·θ_t + (1 − m_k)·θ_s` over the teacher's parameters (BN buffers excluded).
+    /// - Returns: m_k.
+    @discardableResult
+    public func emaUpdate() throws -> Float {
+        let m = Float(config.teacherMomentum(step: step))
+        let source = Dictionary(uniqueKeysWithValues: student.namedParameters())
+        try withNoGrad {
+            for (name, t) in teacher.namedParameters() {
+                guard let s = source[name] else { continue }
+                try t.scaleInPlace(m)
+                try t.addInPlace(s, scale: 1 - m)
+            }
+        }
+        lastTeacherMomentum = m
+        emaDoneForStep = step
+        return m
+    }
+
+    /// The student's normalized prediction q (records the graph).
+    public func studentForward(_ x: Tensor) throws -> Tensor { try student(x) }
+
+    /// The teacher's normalized projection k (no graph; updates momentum BN).
+    public func teacherForward(_ x: Tensor) throws -> Tensor { try teacher(x) }
+
+    /// `mean(4 − 2(⟨q1,k1⟩ + ⟨q2,k2⟩))`, with q from the student and k from the teacher
+    /// (k1 = teacher(x2), k2 = teacher(x1)).
+    public func loss(q1: Tensor, q2: Tensor, k1: Tensor, k2: Tensor) throws -> Tensor {
+        try momentum2Loss(q1: q1, q2: q2, k1: k1, k2: k2)
+    }
+
+    /// Sets the learning rate of step k, applies the optimizer, clears gradients, k ← k + 1.
+    /// - Returns: the learning rate used.
+    @discardableResult
+    public func optimizerStep() throws -> Float {
+        let lr = Float(config.learningRate(step: step))
+        optimizer.learningRate = lr
+        try optimizer.step()
+        optimizer.zeroGrad()
+        step += 1
+        return lr
+    }
+
+    /// One whole step on two views of a batch: EMA, student on each view (separate batches),
+    /// teacher on the swapped views, loss, backward, optimizer.
+    public func step(_ x1: Tensor, _ x2: Tensor) throws -> StepResult {
+        guard x1.shape == x2.shape else { throw TensorError.shapeMismatch(op: "step (views)", lhs: x1.shape, rhs: x2.shape) }
+        let k = step
+        let m = try emaUpdate()
+        let alpha = teacherBNMomentum
+        let q1 = try student(x1), q2 = try student(x2)
+        let k1 = try teacher(x2), k2 = try teacher(x1)
+        let loss = try self.loss(q1: q1, q2: q2, k1: k1, k2: k2)
+        let value = try loss.item()
+        guard value.isFinite else {
+            optimizer.zeroGrad()
+            throw TrainingError.nonFiniteLoss(step: k, value: value)
+        }
+        try loss.backward()
+        let spread = try Momentum2Teacher.outputStd(q1)
+        let lr = try optimizerStep()
+        return StepResult(step: k, loss: value, learningRate: lr, teacherMomentum: m, bnMomentum: alpha, outputStd: spread)
+    }
+
+    /// α of the teacher's momentum BN (1 for a plain-BN teacher).
+    public var teacherBNMomentum: Float {
+        config.teacherBN == .momentum ? (teacher.batchNorms.first?.layer.momentumState.alpha ?? 1) : 1
+    }
+
+    /// Mean over dimensions of the per-dimension std across the batch of normalized outputs.
+    public static func outputStd(_ q: Tensor) throws -> Float {
+        try withNoGrad { try q.detach().variance(axes: [0], unbiased: false).sqrt().mean().item() }
+    }
+
+    // MARK: - State for checkpoints
+
+    /// Restores the step counter and optimizer buffers (checkpoint resume).
+    public func restore(step: Int, optimizerState: [Tensor?]) throws {
+        guard step >= 0 && step <= config.totalSteps else {
+            throw TrainingError.badCheckpoint(reason: "step \(step) outside 0...\(config.totalSteps)")
+        }
+        self.step = step
+        try optimizer.loadState(optimizerState)
+    }
+}
+
+/// Why training stopped.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case nonFiniteLoss(step: Int, value: Float)
+    case badCheckpoint(reason: String)
+    case interrupted(step: Int)
+
+    public var description: String {
+        switch self {
+        case let .nonFiniteLoss(step, value): return "the loss became \(value) at step \(step); training stopped (the last good checkpoint is kept)"
+        case let .badCheckpoint(reason): return "checkpoint refused: \(reason)"
+        case let .interrupted(step): return "interrupted at step \(step)"
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import XCTest
+import Momentum2
+
+/// Three complete Momentum² steps of a width-4 ResNet-18 against the reference framework.
+///
+/// The reference was computed in Float64 on a batch of 4 images of 8×8, where layer4 sees
+/// 1×1 maps and its BN normalizes over 4 values at lr 0.1: the third loss depends on the
+/// arithmetic so strongly that relative perturbations of the initial weights at Float32's
+/// own resolution (1e-7) move it by percents (``testThirdStepIsChaoticInFloat32``). Float32
+/// weights alone differ from the reference's by that much, so steps 0 and 1 are checked at
+/// rel 1e-4 (they match to ~2e-6) and step 2 and the final state within what Float32 allows.
+final class StepTests: XCTestCase {
+    struct Reference {
+        let config: MethodConfig
+        let initial: [String: Tensor]
+        let inputs: [(Tensor, Tensor)]
+        let losses: [Double]
+        let momenta: [Double]
+        let raw: [String: Any]
+    }
+
+    func reference() throws -> Reference {
+        let ref = try fixture("m2t_steps")
+        let c = try XCTUnwrap(ref["config"] as? [String: Any])
+        var config = MethodConfig(backbone: .init(depth: 18, width: c["width"] as? Int ?? 0, inChannels: c["in_channels"] as? Int ?? 0, stem: .small),
+                                  hidden: c["hidden"] as? Int ?? 0, out: c["out"] as? Int ?? 0, batch: c["batch"] as? Int ?? 0,
+                                  totalSteps: c["total_steps"] as? Int ?? 0)
+        config.baseMomentum = c["m0"] as? Double ?? 0
+        config.learningRate = c["lr"] as? Double
+        config.constantLearningRate = true
+        config.momentum = c["momentum"] as? Double ?? 0
+        config.weightDecay = c["weight_decay"] as? Double ?? 0
+        var initial: [String: Tensor] = [:]
+        for (k, v) in try XCTUnwrap(ref["student_initial"] as? [String: Any]) { initial[k] = try tensor(v) }
+        let inputs = try XCTUnwrap(ref["inputs"] as? [[String: Any]]).map { (try tensor($0["x1"]), try tensor($0["x2"])) }
+        return Reference(config: config, initial: initial, inputs: inputs, losses: try XCTUnwrap(ref["losses"] as? [Double]),
+                         momenta: try XCTUnwrap(ref["teacher_momentum_used"] as? [Double]), raw: ref)
+    }
+
+    func run(_ r: Reference, initial: [String: Tensor]) throws -> (Momentum2Teacher, [StepResult]) {
+        let m2 = try Momentum2Teacher(config: r.config)
+        let report = try m2.student.loadStateDict(initial, strict: false)
+        XCTAssertTrue(report.unexpected.isEmpty && report.shapeMismatches.isEmpty, "\(report)")
+        XCTAssertTrue(report.missing.allSatisfy { $0.hasSuffix("num_batches_tracked") }, "\(report)")
+        try m2.teacher.copyParameters(from: m2.student)
+        return (m2, try r.inputs.map { try m2.step($0.0, $0.1) })
+    }
+
+    func testThreeStepsMatchReference() throws {
+        let r = try reference()
+        let (m2, results) = try run(r, initial: r.initial)
+        for k in 0..<2 {
+            XCTAssertEqual(Double(results[k].loss), r.losses[k], accuracy: 1e-4 * r.losses[k], "loss of step \(k)")
+        }
+        XCTAssertEqual(Double(results[2].loss), r.losses[2], accuracy: 0.03 * r.losses[2], "loss of step 2")
+        for k in 0..<3 { XCTAssertEqual(Double(results[k].teacherMomentum), r.momenta[k], accuracy: 1e-6) }
+        XCTAssertEqual(Double(m2.teacherBNMomentum), try XCTUnwrap(r.raw["teacher_bn_momentum_final"] as? Double), accuracy: 1e-6)
+        // Every key of the final state dicts exists with the reference's shape.
+        for (name, module) in [("student_final", m2.student as Module), ("teacher_final", m2.teacher)] {
+            let ours = Dictionary(uniqueKeysWithValues: module.stateDict())
+            for (key, value) in try XCTUnwrap(r.raw[name] as? [String: Any]) {
+                XCTAssertEqual(try XCTUnwrap(ours[key], "\(name) \(key)").shape, try tensor(value).shape, key)
+            }
+        }
+    }
+
+    /// Why step 2 cannot be held to 1e-4 in Float32: perturbing the initial weights by a
+    /// relative 1e-7 changes the third loss by far more than 1e-4 while the first stays put.
+    func testThirdStepIsChaoticInFloat32() throws {
+        let r = try reference()
+        let g = RandomGenerator(seed: 11)
+        var perturbed: [String: Tensor] = [:]
+        for (k, t) in r.initial { perturbed[k] = try t * (Tensor.randn(t.shape, generator: g) * 1e-7 + 1) }
+        let (_, base) = try run(r, initial: r.initial)
+        let (_, moved) = try run(r, initial: perturbed)
+        XCTAssertEqual(base[0].loss, moved[0].loss, accuracy: 1e-5)
+        XCTAssertGreaterThan(abs(base[2].loss - moved[2].loss) / base[2].loss, 1e-3,
+                             "step 2: \(base[2].loss) vs \(moved[2].loss)")
+    }
+}
