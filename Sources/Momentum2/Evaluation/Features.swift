@@ -1,0 +1,61 @@
+/// A view of some items of another dataset (for held-out monitor subsets).
+public struct SubsetDataset: ImageDataset {
+    public let base: any ImageDataset
+    public let indices: [Int]
+
+    /// The first `count` items of `base` after a seeded shuffle (or in order when seed is nil).
+    public init(_ base: any ImageDataset, count: Int, seed: UInt64? = 0) {
+        self.base = base
+        let n = min(max(count, 0), base.count)
+        let order = seed.map { RandomGenerator(seed: $0).permutation(base.count) } ?? Array(0..<base.count)
+        indices = Array(order.prefix(n))
+    }
+
+    public var count: Int { indices.count }
+    public var classNames: [String] { base.classNames }
+    public func image(at index: Int) throws -> Image { try base.image(at: indices[index]) }
+    public func label(at index: Int) -> Int { base.label(at: indices[index]) }
+}
+
+/// Frozen features of a dataset: the backbone in eval mode (running BN statistics), no
+/// gradients, deterministic evaluation views.
+public enum Features {
+    /// `[N, D]` features and the labels, in dataset order.
+    public static func extract(_ backbone: Module, dataset: any ImageDataset, pipeline: ViewPipeline, batch: Int = 256) throws -> (Tensor, [Int]) {
+        let wasTraining = backbone.isTraining
+        backbone.eval()
+        defer { backbone.train(wasTraining) }
+        let loader = try DataLoader(dataset: dataset, batchSize: batch, views: .single(pipeline), shuffle: false, dropLast: false, seed: 0)
+        var parts: [Tensor] = [], labels: [Int] = []
+        while let b = try loader.next() {
+            if Interrupt.isRequested { throw TrainingError.interrupted(step: 0) }
+            parts.append(try withNoGrad { try backbone(b.x) })
+            labels += b.labels
+        }
+        guard !parts.isEmpty else { throw TensorError.invalidArgument(op: "features", reason: "the dataset is empty") }
+        return (try Tensor.cat(parts, axis: 0), labels)
+    }
+}
+
+/// The online kNN monitor: a held-out bank of training images and a set of test queries,
+/// embedded by the teacher's backbone at the end of every epoch.
+public struct KNNMonitor {
+    public let bank: any ImageDataset
+    public let queries: any ImageDataset
+    public let pipeline: ViewPipeline
+    public var classifier = KNNClassifier()
+
+    public init(bank: any ImageDataset, queries: any ImageDataset, pipeline: ViewPipeline) {
+        (self.bank, self.queries, self.pipeline) = (bank, queries, pipeline)
+    }
+
+    public var bankCount: Int { bank.count }
+    public var queryCount: Int { queries.count }
+
+    /// Top-1 kNN accuracy of `backbone`'s features.
+    public func evaluate(_ backbone: Module) throws -> Double {
+        let (fb, lb) = try Features.extract(backbone, dataset: bank, pipeline: pipeline)
+        let (fq, lq) = try Features.extract(backbone, dataset: queries, pipeline: pipeline)
+        return try classifier.accuracy(bank: fb, bankLabels: lb, queries: fq, queryLabels: lq, classes: max(bank.classCount, 1))
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Where the images come from, with the views that suit them.
+public enum DataSource: Codable, Sendable, Equatable {
+    /// Fashion-MNIST IDX files (Debian's `dataset-fashion-mnist` by default).
+    case fashionMNIST(directory: String?)
+    /// CIFAR-10 binary batches (`data_batch_1.bin` … `test_batch.bin`).
+    case cifar10(directory: String)
+    /// ImageNet-style folders `<root>/<class>/*.png|jpg`, resized to `size`.
+    case imageFolder(train: String, test: String?, size: Int)
+
+    /// The loaded splits and their pipelines.
+    public struct Loaded {
+        public let name: String
+        public let train: any ImageDataset
+        public let test: (any ImageDataset)?
+        public let channels: Int
+        public let size: Int
+        public let views: TwoViewPipeline
+        public let evaluation: ViewPipeline
+    }
+
+    /// Reads the data (throws ``DataError`` naming the file on bad input).
+    public func load(trainLimit: Int? = nil, testLimit: Int? = nil) throws -> Loaded {
+        func limit(_ d: any ImageDataset, _ n: Int?) -> any ImageDataset {
+            guard let n, n < d.count else { return d }
+            return SubsetDataset(d, count: n, seed: 0)
+        }
+        switch self {
+        case .fashionMNIST(let dir):
+            let url = dir.map { URL(fileURLWithPath: $0) } ?? FashionMNIST.defaultDirectory
+            let norm = try Normalize(mean: FashionMNIST.mean, std: FashionMNIST.std)
+            return Loaded(name: "Fashion-MNIST", train: limit(try FashionMNIST.load(split: .train, directory: url), trainLimit),
+                          test: limit(try FashionMNIST.load(split: .test, directory: url), testLimit), channels: 1, size: 28,
+                          views: try .fashionMNIST(), evaluation: try .evaluation(size: 28, channels: 1, normalize: norm))
+        case .cifar10(let dir):
+            let url = URL(fileURLWithPath: dir)
+            let norm = try Normalize(mean: CIFARReader.mean, std: CIFARReader.std)
+            return Loaded(name: "CIFAR-10", train: limit(try CIFARReader.load(directory: url, train: true), trainLimit),
+                          test: limit(try CIFARReader.load(directory: url, train: false), testLimit), channels: 3, size: 32,
+                          views: try .cifar(), evaluation: try .evaluation(size: 32, channels: 3, normalize: norm))
+        case let .imageFolder(train, test, size):
+            let options = ImageFolder.Options(sizing: .square(size), channels: 3, preload: true, skipBadFiles: true)
+            let tr = try ImageFolder(root: URL(fileURLWithPath: train), options: options)
+            let te = try test.map { try ImageFolder(root: URL(fileURLWithPath: $0), options: options) }
+            let views: TwoViewPipeline = size <= 64
+                ? try .smallImage(size: size, channels: 3, normalize: .imageNet) : try .momentum2(size: size, channels: 3)
+            return Loaded(name: "folder \(train)", train: limit(tr, trainLimit), test: te.map { limit($0, testLimit) }, channels: 3, size: size,
+                          views: views, evaluation: try .evaluation(size: size, channels: 3, normalize: .imageNet))
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Everything besides tensors that an exact resume needs.
+public struct TrainerState: Codable, Sendable, Equatable {
+    /// Optimizer steps completed.
+    public var step: Int
+    /// The model and optimization settings.
+    public var method: MethodConfig
+    /// The loader's position (epoch, index within it, seed), encoded by the data layer.
+    public var loader: LoaderState?
+    /// Momentum-BN state of every teacher BN layer, by dotted path.
+    public var teacherBN: [String: BatchNorm.MomentumState]
+    /// The last loss, and the best (lowest) loss seen with its step.
+    public var lastLoss: Float?
+    public var bestLoss: Float?
+    /// Seconds of training so far.
+    public var elapsed: Double
+    /// Free-form settings of the run (data source, output folder…), for `m2t eval`.
+    public var run: [String: String] = [:]
+
+    public init(step: Int, method: MethodConfig, loader: LoaderState?, teacherBN: [String: BatchNorm.MomentumState],
+                lastLoss: Float?, bestLoss: Float?, elapsed: Double, run: [String: String] = [:]) {
+        (self.step, self.method, self.loader, self.teacherBN, self.lastLoss, self.bestLoss, self.elapsed, self.run)
+            = (step, method, loader, teacherBN, lastLoss, bestLoss, elapsed, run)
+    }
+}
+
+/// Checkpoints of a run: one safetensors file holding the student (`student.…`), the teacher
+/// (`teacher.…`) and the optimizer buffers (`optimizer.<parameter>`), with the trainer state
+/// as JSON in its metadata and a checksum of the data; a JSON sidecar repeats the state for
+/// people. Both are written atomically (temporary file + rename).
+public enum Checkpoint {
+    /// Saves `m2` and `state` to `url` (and `url` with extension `.json`).
+    public static func save(_ m2: Momentum2Teacher, state: TrainerState, to url: URL) throws {
+        var tensors = m2.student.stateDict(prefix: "student.") + m2.teacher.stateDict(prefix: "teacher.")
+        for (p, b) in zip(m2.student.namedParameters(), m2.optimizer.stateTensors) {
+            if let b { tensors.append(("optimizer.\(p.name)", b)) }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let stateJSON = String(decoding: try encoder.encode(state), as: UTF8.self)
+        let data = try SafeTensors.encode(tensors, metadata: ["format": "m2t-checkpoint-1", "trainer_state": stateJSON,
+                                                              "checksum": checksum(of: tensors)])
+        try writeAtomically(data, to: url)
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try writeAtomically(try encoder.encode(state), to: url.deletingPathExtension().appendingPathExtension("json"))
+    }
+
+    /// FNV-1a over every tensor's key and bits, in order.
+    static func checksum(of tensors: [(String, Tensor)]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ byte: UInt8) { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for (k, t) in tensors.sorted(by: { $0.0 < $1.0 }) {
+            for b in k.utf8 { mix(b) }
+            for v in t.scalars { var bits = v.bitPattern; for _ in 0..<4 { mix(UInt8(bits & 0xff)); bits >>= 8 } }
+        }
+        return String(h, radix: 16)
+    }
+
+    /// Reads a checkpoint, verifying its structure and checksum.
+    public static func read(_ url: URL) throws -> (tensors: [String: Tensor], state: TrainerState) {
+        let (tensors, metadata) = try SafeTensors.read(url)
+        guard metadata["format"] == "m2t-checkpoint-1", let json = metadata["trainer_state"] else {
+            throw TrainingError.badCheckpoint(reason: "\(url.path) is not an m2t checkpoint (no trainer state in its metadata)")
+        }
+        let ordered = tensors.map { ($0.key, $0.value) }
+        guard metadata["checksum"] == checksum(of: ordered) else {
+            throw TrainingError.badCheckpoint(reason: "\(url.path): checksum mismatch, the file is corrupt")
+        }
+        do {
+            return (tensors, try JSONDecoder().decode(TrainerState.self, from: Data(json.utf8)))
+        } catch {
+            throw TrainingError.badCheckpoint(reason: "\(url.path): trainer state unreadable: \(error)")
+        }
+    }
+
+    /// Builds the method from a checkpoint and restores every tensor, counter and BN state.
+    public static func restore(_ url: URL) throws -> (Momentum2Teacher, TrainerState) {
+        let (tensors, state) = try read(url)
+        let m2 = try Momentum2Teacher(config: state.method)
+        try m2.student.loadStateDict(tensors, strict: true, prefix: "student.")
+        try m2.teacher.loadStateDict(tensors, strict: true, prefix: "teacher.")
+        let buffers = m2.student.namedParameters().map { tensors["optimizer.\($0.name)"] }
+        try m2.restore(step: state.step, optimizerState: buffers)
+        for (path, bn) in m2.teacher.batchNorms {
+            if let s = state.teacherBN[path] { bn.momentumState = s }
+        }
+        return (m2, state)
+    }
+
+    /// The teacher BN states of `m2`, by path.
+    public static func teacherBNStates(_ m2: Momentum2Teacher) -> [String: BatchNorm.MomentumState] {
+        Dictionary(uniqueKeysWithValues: m2.teacher.batchNorms.map { ($0.name, $0.layer.momentumState) })
+    }
+
+    /// Exports one backbone as torchvision-compatible safetensors (no prefix).
+    public static func exportBackbone(_ backbone: ResNet, to url: URL) throws {
+        try backbone.save(to: url, metadata: ["format": "torchvision-resnet", "arch": "resnet\(backbone.config.depth)"])
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+/// How long and how visibly to train.
+public struct TrainerOptions: Sendable {
+    /// Steps between progress lines / metric records.
+    public var logEvery = 20
+    /// Steps between checkpoints (one is also written at the end of every epoch and on Ctrl-C).
+    public var checkpointEvery = 200
+    /// Where `last.safetensors`, `best.safetensors` and `metrics.jsonl` go; nil: nowhere.
+    public var outputDirectory: URL?
+    /// Whether to run the kNN monitor at the end of every epoch.
+    public var monitorKNN = true
+    /// Print progress.
+    public var verbose = true
+
+    public init(outputDirectory: URL? = nil) { self.outputDirectory = outputDirectory }
+}
+
+/// What a run did.
+public struct TrainingSummary: Codable, Sendable {
+    public var steps: Int
+    public var epochs: Double
+    public var seconds: Double
+    public var imagesPerSecond: Double
+    public var finalLoss: Float?
+    public var knnTop1: Double?
+    public var stoppedEarly: String?
+}
+
+/// The training loop: steps over a two-view loader until the method's total steps, with
+/// progress, JSONL metrics, the kNN monitor, periodic atomic checkpoints, Ctrl-C handling
+/// (checkpoint, then stop) and a guard against non-finite losses.
+public final class Trainer {
+    public let m2: Momentum2Teacher
+    public let loader: DataLoader
+    public let monitor: KNNMonitor?
+    public let options: TrainerOptions
+    public let metrics: MetricsLog
+    /// Settings recorded in checkpoints for `m2t eval` / resume.
+    public var runInfo: [String: String] = [:]
+    private var elapsedBefore: Double
+    private var bestScore: Double = -.infinity
+    private var lastLoss: Float?
+
+    /// - Parameter resumedState: the checkpoint state when resuming (restores the loader).
+    public init(m2: Momentum2Teacher, loader: DataLoader, monitor: KNNMonitor?, options: TrainerOptions,
+                resumedState: TrainerState? = nil) throws {
+        (self.m2, self.loader, self.monitor, self.options) = (m2, loader, monitor, options)
+        let metricsURL = options.outputDirectory?.appendingPathComponent("metrics.jsonl")
+        if let s = resumedState {
+            if let l = s.loader { try loader.restore(l) }
+            elapsedBefore = s.elapsed
+            lastLoss = s.lastLoss
+            // Keep only the records up to the checkpoint: later ones are about to be redone.
+            let old = metricsURL.map(MetricsLog.read) ?? []
+            let kept = old.filter { $0.step < s.step }
+            if let metricsURL { try writeAtomically(Data(kept.map { Trainer.line($0) }.joined().utf8), to: metricsURL) }
+            metrics = try MetricsLog(url: metricsURL, keeping: kept)
+            runInfo = s.run
+        } else {
+            elapsedBefore = 0
+            if let metricsURL { try? FileManager.default.removeItem(at: metricsURL) }
+            metrics = try MetricsLog(url: metricsURL)
+        }
+    }
+
+    static func line(_ r: MetricRecord) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return ((try? e.encode(r)).map { String(decoding: $0, as: UTF8.self) } ?? "") + "\n"
+    }
+
+    /// Trains until the configured total steps (or a stop request).
+    public func run() throws -> TrainingSummary {
+        let total = m2.config.totalSteps
+        let progress = ProgressReporter(total: total, logEvery: options.logEvery)
+        progress.enabled = options.verbose
+        let start = Date()
+        var imagesSinceLog = 0, logStart = Date()
+        var rate = 0.0
+        var stopped: String?
+        Interrupt.clear()
+        while m2.step < total {
+            if Interrupt.isRequested {
+                try checkpoint(start: start, name: "last")
+                progress.note("interrupted at step \(m2.step): checkpoint saved")
+                stopped = "interrupted"
+                break
+            }
+            guard let (x1, x2, _) = try loader.nextPair() else {
+                try endOfEpoch(start: start, progress: progress)
+                continue
+            }
+            let r: StepResult
+            do {
+                r = try m2.step(x1, x2)
+            } catch let e as TrainingError {
+                progress.note("\(e)")
+                stopped = "\(e)"
+                break
+            }
+            lastLoss = r.loss
+            imagesSinceLog += x1.shape[0]
+            let now = Date()
+            if now.timeIntervalSince(logStart) >= 1 || m2.step == total {
+                rate = Double(imagesSinceLog) / now.timeIntervalSince(logStart)
+                imagesSinceLog = 0
+                logStart = now
+            }
+            let elapsed = elapsedBefore + now.timeIntervalSince(start)
+            progress.update(r, epoch: loader.state.epoch, imagesPerSecond: rate, elapsed: elapsed)
+            if m2.step % options.logEvery == 0 || m2.step == total || m2.step == 1 {
+                var rec = MetricRecord(kind: "step", step: r.step, epoch: loader.state.epoch, elapsed: elapsed)
+                (rec.loss, rec.learningRate, rec.teacherMomentum, rec.bnMomentum, rec.outputStd, rec.imagesPerSecond)
+                    = (r.loss, r.learningRate, r.teacherMomentum, r.bnMomentum, r.outputStd, rate)
+                metrics.append(rec)
+            }
+            if m2.step % options.checkpointEvery == 0 { try checkpoint(start: start, name: "last") }
+        }
+        var knn: Double?
+        if stopped == nil {
+            knn = try runMonitor(start: start, progress: progress)
+            try checkpoint(start: start, name: "last")
+        }
+        let seconds = Date().timeIntervalSince(start)
+        return TrainingSummary(steps: m2.step, epochs: Double(m2.step) / Double(max(loader.batchesPerEpoch, 1)), seconds: seconds,
+                               imagesPerSecond: Double(m2.step) * Double(m2.config.batch) / max(elapsedBefore + seconds, 1e-9),
+                               finalLoss: lastLoss, knnTop1: knn, stoppedEarly: stopped)
+    }
+
+    private func endOfEpoch(start: Date, progress: ProgressReporter) throws {
+        _ = try runMonitor(start: start, progress: progress)
+        try checkpoint(start: start, name: "last")
+    }
+
+    @discardableResult
+    private func runMonitor(start: Date, progress: ProgressReporter) throws -> Double? {
+        guard options.monitorKNN, let monitor else { return nil }
+        let t0 = Date()
+        let acc = try monitor.evaluate(m2.teacher.backbone)
+        let cost = Date().timeIntervalSince(t0)
+        var rec = MetricRecord(kind: "knn", step: max(m2.step - 1, 0), epoch: loader.state.epoch, elapsed: elapsedBefore + Date().timeIntervalSince(start))
+        (rec.knnTop1, rec.seconds) = (acc, cost)
+        metrics.append(rec)
+        progress.note(String(format: "kNN monitor (teacher backbone, %d bank / %d queries): top-1 %.2f%%  (%.1f s)",
+                             monitor.bankCount, monitor.queryCount, acc * 100, cost))
+        if acc > bestScore {
+            bestScore = acc
+            try checkpoint(start: start, name: "best")
+        }
+        return acc
+    }
+
+    /// Writes `<name>.safetensors` (+ `.json`) atomically into the output directory.
+    public func checkpoint(start: Date, name: String) throws {
+        guard let dir = options.outputDirectory else { return }
+        let state = TrainerState(step: m2.step, method: m2.config, loader: loader.state, teacherBN: Checkpoint.teacherBNStates(m2),
+                                 lastLoss: lastLoss, bestLoss: nil, elapsed: elapsedBefore + Date().timeIntervalSince(start), run: runInfo)
+        try Checkpoint.save(m2, state: state, to: dir.appendingPathComponent("\(name).safetensors"))
+    }
+}
