@@ -30,6 +30,16 @@ final class PNGCodecTests: XCTestCase {
         assertDataError("x.png") { _ = try PNGCodec.decode(Array(bytes[0..<12]), path: "x.png") }
     }
 
+    func testDamagedBytesAnywhereNeverCrash() throws {
+        let bytes = try PNGCodec.encode(syntheticImage(width: 24, height: 24, channels: 3))
+        for i in stride(from: 8, to: bytes.count, by: 5) {
+            var damaged = bytes
+            damaged[i] ^= 0xA5
+            _ = try? PNGCodec.decode(damaged, path: "x.png")
+            _ = try? PNGCodec.decode(Array(bytes[0..<i]), path: "x.png")
+        }
+    }
+
     func testMissingFileNamesThePath() {
         assertDataError("nowhere.png") { _ = try PNGCodec.read(URL(fileURLWithPath: "/nonexistent/nowhere.png")) }
     }

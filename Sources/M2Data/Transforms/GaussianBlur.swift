@@ -52,26 +52,33 @@ public struct GaussianBlur: ImageTransform {
         let (w, h) = (image.width, image.height)
         let xIndex = (-r..<(w + r)).map { reflect($0, w) }
         let yIndex = (-r..<(h + r)).map { reflect($0, h) }
+        var padded = [Float](repeating: 0, count: w + 2 * r)
         var tmp = [Float](repeating: 0, count: w * h)
         image.data.withUnsafeMutableBufferPointer { d in
             tmp.withUnsafeMutableBufferPointer { t in
-                for c in 0..<image.channels {
-                    let plane = d.baseAddress! + c * w * h
-                    for y in 0..<h {
-                        let row = plane + y * w
-                        for x in 0..<w {
-                            var acc: Float = 0
-                            for j in 0..<kernelSize { acc += k[j] * row[xIndex[x + j]] }
-                            t[y * w + x] = acc
+                padded.withUnsafeMutableBufferPointer { pad in
+                    for c in 0..<image.channels {
+                        let plane = d.baseAddress! + c * w * h
+                        // Horizontal pass: reflect-pad the row once, then contiguous
+                        // multiply-adds per tap (vectorizable over x).
+                        for y in 0..<h {
+                            let row = plane + y * w
+                            for i in 0..<(w + 2 * r) { pad[i] = row[xIndex[i]] }
+                            let out = t.baseAddress! + y * w
+                            for x in 0..<w { out[x] = 0 }
+                            for j in 0..<kernelSize {
+                                let kj = k[j], src = pad.baseAddress! + j
+                                for x in 0..<w { out[x] += kj * src[x] }
+                            }
                         }
-                    }
-                    for y in 0..<h {
-                        let out = plane + y * w
-                        for x in 0..<w { out[x] = 0 }
-                        for j in 0..<kernelSize {
-                            let src = t.baseAddress! + yIndex[y + j] * w
-                            let kj = k[j]
-                            for x in 0..<w { out[x] += kj * src[x] }
+                        for y in 0..<h {
+                            let out = plane + y * w
+                            for x in 0..<w { out[x] = 0 }
+                            for j in 0..<kernelSize {
+                                let src = t.baseAddress! + yIndex[y + j] * w
+                                let kj = k[j]
+                                for x in 0..<w { out[x] += kj * src[x] }
+                            }
                         }
                     }
                 }
