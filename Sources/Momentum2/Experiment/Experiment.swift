@@ -59,13 +59,22 @@ public struct ExperimentResult: Codable, Sendable {
     public var rows: [ResultRow]
     public var config: ExperimentConfig
 
+    public init(training: TrainingSummary?, rows: [ResultRow], config: ExperimentConfig) {
+        (self.training, self.rows, self.config) = (training, rows, config)
+    }
+
     /// The table as aligned text.
     public var table: String {
-        var out = String(format: "%-38@ %8@ %8@ %8@\n", "representation" as NSString, "top-1" as NSString, "top-5" as NSString, "kNN" as NSString)
-        out += String(repeating: "-", count: 66) + "\n"
+        func pad(_ s: String, _ w: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, w - s.count))
+            return left ? fill + s : s + fill
+        }
+        func pct(_ v: Double?) -> String { v.map { String(format: "%.2f%%", $0 * 100) } ?? "-" }
+        let w = max(28, rows.map(\.name.count).max() ?? 0)
+        var out = pad("representation", w) + pad("top-1", 9, left: true) + pad("top-5", 9, left: true) + pad("kNN", 9, left: true) + "\n"
+        out += String(repeating: "-", count: w + 27) + "\n"
         for r in rows {
-            out += String(format: "%-38@ %7.2f%% %7.2f%% %8@\n", r.name as NSString, r.top1 * 100, r.top5 * 100,
-                          (r.knnTop1.map { String(format: "%.2f%%", $0 * 100) } ?? "-") as NSString)
+            out += pad(r.name, w) + pad(pct(r.top1), 9, left: true) + pad(pct(r.top5), 9, left: true) + pad(pct(r.knnTop1), 9, left: true) + "\n"
         }
         return out
     }

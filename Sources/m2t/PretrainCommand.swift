@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import M2Script
+
+/// `m2t pretrain`: pre-train with Momentum² Teacher, then evaluate; with no arguments, the
+/// embedded default demo on Fashion-MNIST.
+struct PretrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pretrain",
+        abstract: "Pre-train a backbone with Momentum² Teacher, then run the linear probe and the baselines.")
+
+    @Option(help: "Data: fashion-mnist, cifar10 or folder.") var data = "fashion-mnist"
+    @Option(help: "Data directory (fashion-mnist: the IDX files; cifar10: the .bin batches; folder: <root>/<class>/*).") var dataDir: String?
+    @Option(help: "Test folder for --data folder.") var testDir: String?
+    @Option(help: "Image side for --data folder.") var imageSize = 64
+    @Option(help: "Backbone: resnet18, resnet34 or resnet50.") var arch = "resnet18"
+    @Option(help: "Channels of the first stage.") var width = 16
+    @Option(help: "Stem: small or imagenet.") var stem: ResNet.Stem = .small
+    @Option(help: "Images per view per step.") var batch = 64
+    @Option(help: "Pre-training epochs (instead of --minutes).") var epochs: Double?
+    @Option(help: "Pre-training steps (instead of --minutes).") var steps: Int?
+    @Option(help: "Wall-clock minutes of pre-training (schedules are sized to fit).") var minutes: Double?
+    @Option(help: "Projector/predictor hidden width.") var hidden = 512
+    @Option(help: "Projector/predictor output width.") var out = 128
+    @Option(help: "Optimizer: sgd or lars.") var optimizer: MethodConfig.OptimizerKind = .sgd
+    @Option(help: "Learning rate per 256 images (scaled by batch/256).") var lr = 0.4
+    @Option(help: "Warm-up steps.") var warmup = 50
+    @Option(help: "Weight decay.") var weightDecay = 1e-4
+    @Option(help: "Teacher EMA base momentum m0.") var m0 = 0.99
+    @Option(help: "Teacher BN: momentum or plain.") var teacherBn: MethodConfig.TeacherBN = .momentum
+    @Flag(help: "Turn the teacher EMA off (a stop-gradient copy every step).") var noEma = false
+    @Flag(help: "The original code's double variance correction.") var doubleCorrection = false
+    @Option(help: "Epochs of the linear probe.") var probeEpochs = 30
+    @Flag(help: "Skip the random-init and raw-pixel baselines.") var noBaselines = false
+    @Flag(help: "Skip the per-epoch kNN monitor.") var noMonitor = false
+    @Option(help: "Output folder for checkpoints, metrics and results.") var output = "runs/m2t"
+    @Option(help: "Resume from a checkpoint (e.g. runs/m2t/last.safetensors).") var resume: String?
+    @Option(help: "Seed of everything random.") var seed: UInt64 = 0
+    @Option(help: "Use only this many training images.") var trainLimit: Int?
+    @Option(help: "Use only this many test images.") var testLimit: Int?
+    @Flag(help: "Paper's ImageNet settings (ResNet-50, heads 4096/256, batch 128, lr 0.05/256, no warm-up).") var paperPreset = false
+
+    func experiment() throws -> ExperimentConfig {
+        let source: DataSource
+        switch data {
+        case "fashion-mnist": source = .fashionMNIST(directory: dataDir)
+        case "cifar10":
+            guard let dataDir else { throw ValidationError("--data cifar10 needs --data-dir") }
+            source = .cifar10(directory: dataDir)
+        case "folder":
+            guard let dataDir else { throw ValidationError("--data folder needs --data-dir") }
+            source = .imageFolder(train: dataDir, test: testDir, size: imageSize)
+        default: throw ValidationError("unknown --data '\(data)': use fashion-mnist, cifar10 or folder")
+        }
+        guard arch.hasPrefix("resnet"), let depth = Int(arch.dropFirst(6)) else { throw ValidationError("unknown --arch '\(arch)'") }
+        let channels = data == "fashion-mnist" ? 1 : 3
+        var m: MethodConfig
+        if paperPreset {
+            m = .paperImageNet(totalSteps: 1)
+            m.backbone.inChannels = channels
+        } else {
+            m = MethodConfig(backbone: .init(depth: depth, width: width, inChannels: channels, stem: stem, seed: seed),
+                             hidden: hidden, out: out, batch: batch, totalSteps: 1)
+            m.baseLearningRate = lr
+            m.warmupSteps = warmup
+            m.weightDecay = weightDecay
+        }
+        m.baseMomentum = m0
+        m.teacherBN = teacherBn
+        m.ema = !noEma
+        m.doubleVarianceCorrection = doubleCorrection
+        m.optimizer = optimizer
+        m.seed = seed
+        let budget: ExperimentConfig.Budget = steps.map { .steps($0) } ?? epochs.map { .epochs($0) } ?? .minutes(minutes ?? 3)
+        var e = ExperimentConfig(data: source, method: m, budget: budget)
+        e.output = output
+        e.seed = seed
+        e.probeEpochs = probeEpochs
+        e.baselines = !noBaselines
+        e.monitorKNN = !noMonitor
+        e.trainLimit = trainLimit
+        e.testLimit = testLimit
+        return e
+    }
+
+    func run() throws {
+        Interrupt.installSignalHandler()
+        let config = try experiment()
+        do {
+            let data = try config.data.load(trainLimit: config.trainLimit, testLimit: config.testLimit)
+            FileHandle.standardError.write(Data("data: \(data.name), \(data.train.count) training images\(data.test.map { ", \($0.count) test" } ?? "")\n".utf8))
+            let (m2, summary) = try Experiment.pretrain(config, data: data, resume: resume.map { URL(fileURLWithPath: $0) })
+            if let stop = summary.stoppedEarly { throw ExitMessage("training stopped: \(stop)") }
+            let exportURL = URL(fileURLWithPath: config.output ?? ".").appendingPathComponent("teacher_backbone.safetensors")
+            try Checkpoint.exportBackbone(m2.teacher.backbone, to: exportURL)
+            let rows = try Experiment.evaluate(m2.teacher.backbone, config: config, data: data)
+            let result = ExperimentResult(training: summary, rows: rows, config: config)
+            try Experiment.save(result)
+            let loss = Double(summary.finalLoss ?? .nan)
+            print(String(format: "pre-training: %d steps, %.2f epochs, %.0f s, %.0f images/s, final loss %.4f",
+                         summary.steps, summary.epochs, summary.seconds, summary.imagesPerSecond, loss))
+            print(result.table, terminator: "")
+            print("teacher backbone: \(exportURL.path)")
+        } catch let e as ExitMessage {
+            throw e
+        } catch {
+            throw ExitMessage("\(error)")
+        }
+    }
+}
+
+/// An error whose message is printed as it is, with exit code 1.
+struct ExitMessage: Error, CustomStringConvertible {
+    let description: String
+    init(_ s: String) { description = s }
+}
+
+extension MethodConfig.OptimizerKind: ExpressibleByArgument {}
+extension MethodConfig.TeacherBN: ExpressibleByArgument {}
