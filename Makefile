@@ -5,6 +5,8 @@ DEBS := libopenblas-dev libreadline-dev zlib1g-dev libpng-dev libjpeg-dev datase
 SWIFT ?= swift
 RELEASE := -c release
 M2T := .build/release/m2t
+# Tests may use @testable imports, so the optimized test build enables testing.
+TESTING := -Xswiftc -enable-testing
 
 .PHONY: all deps build test bench demo clean
 
@@ -29,8 +31,8 @@ build: deps
 
 # Tests run optimized: the numerics are too slow in a debug build.
 test: deps
-	$(SWIFT) build $(RELEASE) --build-tests
-	$(SWIFT) test $(RELEASE) --skip-build
+	$(SWIFT) build $(RELEASE) $(TESTING) --build-tests
+	$(SWIFT) test $(RELEASE) $(TESTING) --skip-build
 
 bench: build
 	$(M2T) bench --json

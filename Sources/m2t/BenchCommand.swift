@@ -24,6 +24,14 @@ struct BenchCommand: ParsableCommand {
         report.extra["resnet18_small_fwd_bwd_s_per_batch"] = net.secondsPerStep
         report.extra["resnet18_small_forward_gflops_per_image"] = net.forwardFLOPsPerImage / 1e9
         report.extra["resnet18_small_fwd_bwd_gflops"] = 3 * net.forwardFLOPsPerImage * net.imagesPerSecond / 1e9
+        let step = try StepBenchmark.run(batch: batch, repeats: repeats)
+        report.extra["m2t_step_s"] = step.secondsPerStep
+        report.extra["m2t_step_images_per_s"] = step.imagesPerSecond
+        report.extra["m2t_step_effective_gflops"] = step.effectiveGFLOPS
+        report.extra["m2t_step_ratio_to_sgemm"] = step.effectiveGFLOPS / report.sgemmGFLOPS
+        report.extra["m2t_step_peak_rss_mb"] = step.peakResidentMB
+        report.extra["augment_two_view_32_pairs_per_s"] = DataBenchmark.twoViewThroughput()
+        report.extra["jpeg224_decode_two_view_images_per_s"] = (try? DataBenchmark.jpegTwoViewThroughput()) ?? 0
         print(report.jsonString)
     }
 }

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import M2Script
+
+/// `m2t eval CHECKPOINT`: linear probe and kNN of a pre-trained backbone.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a checkpoint's backbone: linear probe, kNN, and optionally the baselines.")
+
+    @Argument(help: "A checkpoint written by m2t pretrain (last.safetensors or best.safetensors).")
+    var checkpoint: String
+
+    @Option(help: "Which backbone: teacher or student.") var backbone = "teacher"
+    @Option(help: "Epochs of the linear probe.") var probeEpochs = 30
+    @Flag(help: "Also evaluate the random-init network and raw pixels.") var baselines = false
+    @Option(help: "Override the data directory recorded in the checkpoint.") var dataDir: String?
+    @Option(help: "Use only this many training images.") var trainLimit: Int?
+    @Option(help: "Use only this many test images.") var testLimit: Int?
+    @Option(help: "Write results.json here.") var output: String?
+
+    func run() throws {
+        Interrupt.installSignalHandler()
+        do {
+            let (m2, state) = try Checkpoint.restore(URL(fileURLWithPath: checkpoint))
+            var config: ExperimentConfig
+            if let json = state.run["experiment"], let c = try? JSONDecoder().decode(ExperimentConfig.self, from: Data(json.utf8)) {
+                config = c
+            } else {
+                config = ExperimentConfig(data: .fashionMNIST(directory: nil), method: m2.config, budget: .steps(m2.config.totalSteps))
+            }
+            if let dataDir {
+                switch config.data {
+                case .fashionMNIST: config.data = .fashionMNIST(directory: dataDir)
+                case .cifar10: config.data = .cifar10(directory: dataDir)
+                case let .imageFolder(_, test, size): config.data = .imageFolder(train: dataDir, test: test, size: size)
+                }
+            }
+            config.probeEpochs = probeEpochs
+            config.baselines = baselines
+            config.output = output
+            let data = try config.data.load(trainLimit: trainLimit ?? config.trainLimit, testLimit: testLimit ?? config.testLimit)
+            guard backbone == "teacher" || backbone == "student" else { throw ExitMessage("--backbone must be teacher or student") }
+            let net = backbone == "teacher" ? m2.teacher.backbone : m2.student.backbone
+            let rows = try Experiment.evaluate(net, config: config, data: data, label: "\(backbone) backbone (step \(state.step))")
+            let result = ExperimentResult(training: nil, rows: rows, config: config)
+            try Experiment.save(result)
+            print(result.table, terminator: "")
+        } catch let e as ExitMessage {
+            throw e
+        } catch {
+            throw ExitMessage("\(error)")
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import XCTest
+import Momentum2
+
+/// The trainer on a small synthetic dataset: metrics, checkpoints, exact resume, refusal of
+/// damaged checkpoints.
+final class TrainerTests: XCTestCase {
+    var dir: URL!
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("m2t-trainer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    /// 96 random 12×12 gray images in 3 classes.
+    func dataset() throws -> ImageStore {
+        let g = RandomGenerator(seed: 4)
+        let pixels = (0..<(96 * 144)).map { _ in UInt8(g.nextInt(256)) }
+        return try ImageStore(width: 12, height: 12, channels: 1, pixels: pixels, labels: (0..<96).map { $0 % 3 }, classNames: ["a", "b", "c"])
+    }
+
+    func method(steps: Int) -> MethodConfig {
+        var m = MethodConfig(backbone: .init(depth: 18, width: 4, inChannels: 1, stem: .small, seed: 1), hidden: 16, out: 8, batch: 8, totalSteps: steps)
+        m.warmupSteps = 2
+        return m
+    }
+
+    func trainer(_ m2: Momentum2Teacher, out: URL, resumed: TrainerState? = nil, checkpointEvery: Int = 5) throws -> Trainer {
+        let data = try dataset()
+        let views = try TwoViewPipeline.smallImage(size: 12, channels: 1, normalize: Normalize(mean: [0.5], std: [0.25]))
+        let loader = try DataLoader(dataset: data, batchSize: 8, views: .pair(views), seed: 9)
+        var options = TrainerOptions(outputDirectory: out)
+        options.verbose = false
+        options.logEvery = 1
+        options.checkpointEvery = checkpointEvery
+        options.monitorKNN = false
+        return try Trainer(m2: m2, loader: loader, monitor: nil, options: options, resumedState: resumed)
+    }
+
+    /// A run stopped after a checkpoint and resumed gives bit-identical losses to one that
+    /// was never stopped (the loader resumes mid-epoch: 12 batches per epoch, stop at 17).
+    func testResumeIsBitIdentical() throws {
+        let full = dir.appendingPathComponent("full"), part = dir.appendingPathComponent("part")
+        let a = try trainer(Momentum2Teacher(config: method(steps: 30)), out: full)
+        _ = try a.run()
+        let expected = a.metrics.records.filter { $0.kind == "step" }.map { ($0.step, $0.loss ?? .nan) }
+        XCTAssertEqual(expected.count, 30)
+
+        // The same run "killed" after step 17: train 17 steps, checkpoint, drop everything.
+        let m2 = try Momentum2Teacher(config: method(steps: 30))
+        let b = try trainer(m2, out: part, checkpointEvery: 17)
+        let loader = b.loader
+        while m2.step < 17 {
+            guard let (x1, x2, _) = try loader.nextPair() else { continue }
+            _ = try m2.step(x1, x2)
+        }
+        try b.checkpoint(start: Date(), name: "last")
+
+        let (restored, state) = try Checkpoint.restore(part.appendingPathComponent("last.safetensors"))
+        XCTAssertEqual(state.step, 17)
+        let c = try trainer(restored, out: part, resumed: state)
+        _ = try c.run()
+        let resumed = c.metrics.records.filter { $0.kind == "step" && $0.step >= 17 }.map { ($0.step, $0.loss ?? .nan) }
+        XCTAssertEqual(resumed.map(\.0), Array(17..<30))
+        for (r, e) in zip(resumed, expected.suffix(13)) {
+            XCTAssertEqual(r.0, e.0)
+            XCTAssertEqual(r.1.bitPattern, e.1.bitPattern, "step \(r.0): \(r.1) vs \(e.1)")
+        }
+    }
+
+    func testCheckpointFilesAndDamageIsRefused() throws {
+        let m2 = try Momentum2Teacher(config: method(steps: 6))
+        let t = try trainer(m2, out: dir, checkpointEvery: 3)
+        let summary = try t.run()
+        XCTAssertEqual(summary.steps, 6)
+        let url = dir.appendingPathComponent("last.safetensors")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: url.path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("last.json").path))
+        XCTAssertEqual(MetricsLog.read(dir.appendingPathComponent("metrics.jsonl")).count, 6)
+        let data = try Data(contentsOf: url)
+
+        let truncated = dir.appendingPathComponent("truncated.safetensors")
+        try data.prefix(data.count - 100).write(to: truncated)
+        XCTAssertThrowsError(try Checkpoint.restore(truncated)) { e in XCTAssertTrue("\(e)".contains("truncated"), "\(e)") }
+
+        var flipped = data
+        flipped[flipped.count - 5] ^= 0x40
+        let corrupt = dir.appendingPathComponent("corrupt.safetensors")
+        try flipped.write(to: corrupt)
+        XCTAssertThrowsError(try Checkpoint.restore(corrupt)) { e in XCTAssertTrue("\(e)".contains("checksum"), "\(e)") }
+
+        let (restored, state) = try Checkpoint.restore(url)
+        XCTAssertEqual(state.step, 6)
+        XCTAssertEqual(restored.teacherBNMomentum, m2.teacherBNMomentum)
+        for ((k, a), (_, b)) in zip(m2.teacher.stateDict(), restored.teacher.stateDict()) {
+            XCTAssertEqual(a.scalars, b.scalars, k)
+        }
+    }
+
+    func testNonFiniteLossStopsTraining() throws {
+        var config = method(steps: 10)
+        config.learningRate = 1e30
+        config.warmupSteps = 0
+        let m2 = try Momentum2Teacher(config: config)
+        let t = try trainer(m2, out: dir, checkpointEvery: 1)
+        let summary = try t.run()
+        XCTAssertNotNil(summary.stoppedEarly)
+        XCTAssertTrue(summary.stoppedEarly?.contains("loss became") ?? false, summary.stoppedEarly ?? "")
+        // The last good checkpoint is kept and loads.
+        XCTAssertNoThrow(try Checkpoint.restore(dir.appendingPathComponent("last.safetensors")))
+    }
+}
