@@ -132,6 +132,23 @@ final class AutogradTests: XCTestCase {
         XCTAssertNil(y.gradFn)
     }
 
+    func testBackwardThroughAFreedGraphThrows() throws {
+        let x = try Tensor([1, 2], requiresGrad: true)
+        let y = try x * 2
+        let loss = try (y * y).sum()
+        try loss.backward()
+        XCTAssertEqual(x.grad?.scalars, [8, 16])
+        // Reusing the freed intermediate must not silently treat it as a leaf.
+        assertThrowsTensorError(["backward", "already freed", "[2]"]) { try (y * 3).sum().backward() }
+        assertThrowsTensorError(["backward", "already freed", "[]"]) { try loss.backward() }
+        XCTAssertEqual(x.grad?.scalars, [8, 16])
+        XCTAssertNil(y.grad)
+        // Its values stay usable, and a recomputed graph works.
+        XCTAssertEqual(try y.detach().sum().item(), 6)
+        try (x * 2).sum().backward()
+        XCTAssertEqual(x.grad?.scalars, [10, 18])
+    }
+
     func testDeepChainDoesNotOverflowTheStack() throws {
         let depth = 20_000
         let x = try Tensor([0.5, -0.25], shape: [2], requiresGrad: true)
