@@ -39,6 +39,25 @@ final class AutogradTests: XCTestCase {
         XCTAssertEqual(b.grad?.scalars, [1, 1])
     }
 
+    func testLeavesOwnTheirGradients() throws {
+        // An add hands the same gradient to both operands, and a leaf's first gradient may be
+        // the caller's upstream tensor: updating one gradient in place (as an optimizer
+        // does) must not change another.
+        let a = try Tensor([1, 2], requiresGrad: true), b = try Tensor([3, 4], requiresGrad: true)
+        try (a + b).sum().backward()
+        try XCTUnwrap(a.grad).scaleInPlace(10)
+        XCTAssertEqual(a.grad?.scalars, [10, 10])
+        XCTAssertEqual(b.grad?.scalars, [1, 1])
+        let x = try Tensor([1, 2], requiresGrad: true)
+        let g = try Tensor([5, 6])
+        try (x + 0).backward(g)
+        try XCTUnwrap(x.grad).addInPlace(Tensor([1, 1]))
+        XCTAssertEqual(x.grad?.scalars, [6, 7])
+        XCTAssertEqual(g.scalars, [5, 6])
+        try g.fill(0)
+        XCTAssertEqual(x.grad?.scalars, [6, 7])
+    }
+
     func testExplicitUpstreamGradient() throws {
         let x = try Tensor([1, 2, 3, 4], shape: [2, 2], requiresGrad: true)
         let y = try x * x

@@ -100,6 +100,13 @@ extension Tensor {
             t.gradFn = nil
             t.graphFreed = true
         }
+        // A leaf's first gradient may be a tensor that another leaf, or the caller's upstream
+        // gradient, also holds (an add passes its gradient through unchanged). `grad` is
+        // public and optimizers update it in place, so each leaf gets its own copy.
+        for t in order where t.gradIsShared {
+            if let g = t.grad { t.grad = try g.copy() }
+            t.gradIsShared = false
+        }
     }
 
     /// Every tensor reachable through `gradFn`, each after its parents, without recursion.
