@@ -35,7 +35,7 @@ final class ArithmeticTests: XCTestCase {
         let outer = try col + row
         XCTAssertEqual(outer.shape, [2, 3])
         XCTAssertEqual(outer.scalars, [11, 12, 13, 21, 22, 23])
-        XCTAssertEqual(try (try Tensor([1, 2], shape: [1, 2, 1]) * Tensor([1, 10, 100], shape: [3, 1, 1, 1])).shape, [3, 1, 2, 1])
+        XCTAssertEqual(try (Tensor([1, 2], shape: [1, 2, 1]) * Tensor([1, 10, 100], shape: [3, 1, 1, 1])).shape, [3, 1, 2, 1])
         // Rank mismatch: [2, 3] against [4, 1, 3].
         let c = try Tensor.arange(0, 12).reshape([4, 1, 3])
         let s = try a + c
@@ -91,7 +91,7 @@ final class ArithmeticTests: XCTestCase {
     func testGradientOfBroadcastOperandsIsSummed() throws {
         let x = try Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3], requiresGrad: true)
         let row = try Tensor([1, 1, 1], shape: [1, 3], requiresGrad: true)
-        let s = try Tensor(scalar: 2, requiresGrad: true)
+        let s = Tensor(scalar: 2, requiresGrad: true)
         try (x * row * s).sum().backward()
         XCTAssertEqual(row.grad?.shape, [1, 3])
         XCTAssertEqual(row.grad?.scalars, [10, 14, 18])
