@@ -86,6 +86,11 @@ extension Tensor {
             seed = try Tensor.full(1, shape: shape)
         }
         let order = topologicalOrder()
+        // A non-leaf whose node is gone would otherwise pose as a leaf and silently absorb
+        // the gradient meant for the tensors it was computed from.
+        if let freed = order.first(where: \.graphFreed) {
+            throw TensorError.noGradient(op: "backward", reason: "the graph through a tensor of shape \(freed.shape) was already freed by an earlier backward(); recompute it")
+        }
         try accumulateGrad(seed)
         for t in order.reversed() {
             guard let node = t.gradFn, let g = t.grad else { continue }
@@ -93,6 +98,14 @@ extension Tensor {
             // Free the graph as we go: intermediate gradients and nodes are not kept.
             t.grad = nil
             t.gradFn = nil
+            t.graphFreed = true
+        }
+        // A leaf's first gradient may be a tensor that another leaf, or the caller's upstream
+        // gradient, also holds (an add passes its gradient through unchanged). `grad` is
+        // public and optimizers update it in place, so each leaf gets its own copy.
+        for t in order where t.gradIsShared {
+            if let g = t.grad { t.grad = try g.copy() }
+            t.gradIsShared = false
         }
     }
 

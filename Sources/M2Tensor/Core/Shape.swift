@@ -58,10 +58,10 @@ public enum Shape {
         return out
     }
 
-    /// Resolves a possibly negative axis against a rank.
+    /// Resolves a possibly negative axis against a rank (a rank-0 tensor has no axes).
     public static func normalizeAxis(_ axis: Int, rank: Int, op: String) throws -> Int {
         let a = axis < 0 ? axis + rank : axis
-        guard a >= 0 && a < max(rank, 1) else { throw TensorError.axisOutOfRange(op: op, axis: axis, rank: rank) }
+        guard a >= 0 && a < rank else { throw TensorError.axisOutOfRange(op: op, axis: axis, rank: rank) }
         return a
     }
 

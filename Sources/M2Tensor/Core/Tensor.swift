@@ -30,6 +30,9 @@ public final class Tensor: @unchecked Sendable {
     /// Whether ``grad`` may share its storage with another tensor (so it must not be
     /// updated in place before it is copied).
     var gradIsShared = false
+    /// Whether this tensor was produced by an operation whose node an earlier
+    /// ``backward(_:)`` released; gradients can no longer flow through it.
+    var graphFreed = false
 
     /// Wraps storage in a view. Callers guarantee that the view lies inside the storage.
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int = 0, requiresGrad: Bool = false) {

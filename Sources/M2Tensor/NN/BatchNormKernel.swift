@@ -92,6 +92,9 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
     if let weight { inputs.append(weight) }
     if let bias { inputs.append(bias) }
     out.recorded("batch_norm", inputs) { g in
+        // Read the input through `xd`, so that the closure keeps a dense copy of a strided
+        // input alive (a captured raw pointer would not).
+        let xp = xd.base
         let gd = g.contiguousData()
         let gp = gd.base
         let dx = x.requiresGrad ? try Tensor(uninitializedShape: x.shape) : nil

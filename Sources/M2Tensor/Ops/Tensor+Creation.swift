@@ -23,7 +23,12 @@ extension Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError.invalidArgument(op: "arange", reason: "start, end and step must be finite and step non-zero")
         }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        // In Double, and checked before converting: a huge count must throw, not trap.
+        let steps = ((Double(end) - Double(start)) / Double(step)).rounded(.up)
+        guard steps < Double(1 << 52) else {
+            throw TensorError.allocationTooLarge(elements: Int.max, bytes: Int.max, limit: BufferPool.shared.limitBytes)
+        }
+        let n = Swift.max(0, Int(steps))
         let t = try Tensor(uninitializedShape: [n])
         for i in 0..<n { t.base[i] = start + Float(i) * step }
         return t

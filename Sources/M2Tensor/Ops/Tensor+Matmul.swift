@@ -8,6 +8,14 @@ extension Tensor {
         guard rank >= 1 && other.rank >= 1 else {
             throw TensorError.invalidArgument(op: "matmul", reason: "operands must have at least one dimension, got \(shape) and \(other.shape)")
         }
+        // Check against the caller's shapes, before 1-D operands are promoted.
+        let inner = other.rank == 1 ? other.shape[0] : other.shape[other.rank - 2]
+        guard shape[rank - 1] == inner else { throw TensorError.shapeMismatch(op: "matmul", lhs: shape, rhs: other.shape) }
+        do {
+            _ = try Shape.broadcast(Array(shape.dropLast(2)), Array(other.shape.dropLast(2)), op: "matmul")
+        } catch {
+            throw TensorError.shapeMismatch(op: "matmul", lhs: shape, rhs: other.shape)
+        }
         let a = rank == 1 ? try unsqueeze(0) : self
         let b = other.rank == 1 ? try other.unsqueeze(1) : other
         var out = try a.matmulND(b)

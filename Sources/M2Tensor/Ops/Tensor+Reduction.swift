@@ -15,9 +15,40 @@ extension Tensor {
         let outShape = reducedShape(ax, keepdims: keepdims)
         let keptShape = reducedShape(ax, keepdims: true)
         let inShape = shape
-        return try Kernels.reduceSum(self, axes: ax, outShape: outShape).recorded("sum", [self]) { [self] g in
+        return try Tensor.blockedSum(self, axes: ax, outShape: outShape).recorded("sum", [self]) { [self] g in
             try self.accumulateGrad(g.reshape(keptShape).expand(to: inShape).contiguous())
         }
+    }
+
+    /// Elements per block of a long sum.
+    static let sumBlockLength = 1024
+
+    /// Sums `t` over `axes` into a dense tensor of shape `outShape`.
+    ///
+    /// Short reductions use the kernel's loops. A long one (more than ``sumBlockLength``
+    /// elements per output) adds Float blocks of that length and accumulates the block sums in
+    /// Double: one running Float sum over a million elements loses about three digits.
+    static func blockedSum(_ t: Tensor, axes: [Int], outShape: [Int]) throws -> Tensor {
+        let length = axes.map { t.shape[$0] }.reduce(1, *)
+        guard length > sumBlockLength else { return try Kernels.reduceSum(t, axes: axes, outShape: outShape) }
+        let out = try Tensor(uninitializedShape: outShape)
+        let (data, outer, _) = Kernels.rowsForReduction(t, axes: axes)
+        withExtendedLifetime(data) {
+            let (x, o, block) = (data.base, out.base, sumBlockLength)
+            Parallel.forRanges(outer, costPerItem: length) { _, r in
+                for i in r {
+                    let row = x + i * length
+                    var s = 0.0, j = 0
+                    while j < length {
+                        let n = Swift.min(block, length - j)
+                        s += Double(Kernels.sum(row + j, n))
+                        j += n
+                    }
+                    o[i] = Float(s)
+                }
+            }
+        }
+        return out
     }
 
     /// Sum over one axis.

@@ -70,6 +70,13 @@ extension Tensor {
         let out = try Shape.broadcast(shape, target, op: "expand")
         guard out == target else { throw TensorError.shapeMismatch(op: "expand", lhs: shape, rhs: target) }
         if target == shape { return self }
+        // Every view must be materializable (`contiguousData()` relies on it): refuse a
+        // broadcast larger than any allocation.
+        let elements = try Shape.elementCount(target, op: "expand")
+        let (bytes, overflow) = elements.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+        guard !overflow && bytes <= BufferPool.shared.limitBytes else {
+            throw TensorError.allocationTooLarge(elements: elements, bytes: overflow ? Int.max : bytes, limit: BufferPool.shared.limitBytes)
+        }
         let inShape = shape
         return Tensor(storage: storage, shape: target, strides: Shape.broadcastStrides(shape: shape, strides: strides, to: target), offset: offset)
             .recorded("expand", [self]) { [self] g in try self.accumulateGrad(g.sum(toShape: inShape)) }
