@@ -50,8 +50,15 @@ public struct Parser {
 
     mutating func error(_ message: String, at token: Token) -> ParseError {
         let atEnd = token.kind == .eof || (token.kind == .newline && current >= tokens.count - 2)
-        if errors.count < Parser.maxErrors {
-            errors.append(ScriptError(.syntax, message, at: token.span, atEnd: atEnd))
+        var span = token.span
+        if atEnd, let last = tokens.last(where: { $0.kind != .newline && $0.kind != .eof }) {
+            // "At end": point just past the last real token, on its line.
+            let s = last.span
+            span = SourceSpan(file: s.file, start: s.start + s.length, length: 1, line: s.line, column: s.column + s.length)
+        }
+        // One error per line: later ones on the same line are usually cascades.
+        if errors.count < Parser.maxErrors && !errors.contains(where: { $0.span?.line == span.line }) {
+            errors.append(ScriptError(.syntax, message, at: span, atEnd: atEnd))
         }
         return ParseError()
     }
