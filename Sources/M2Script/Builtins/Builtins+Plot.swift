@@ -4,7 +4,7 @@ import M2Tensor
 enum PlotBuiltins {
     /// A list of numbers, a 1-D tensor, or a list of such (several series).
     static func series(_ v: Value) throws -> [[Double]] {
-        if case .tensor(let t) = v { return [t.scalars.map(Double.init)] }
+        if case .tensor(let t) = v { return [t.scalars.map(Value.widen)] }
         guard let items = v.sequenceItems else { throw RuntimeFailure("plot: expected a list of numbers or a tensor, not \(v.typeName)") }
         if items.allSatisfy({ $0.asDouble != nil && $0.sequenceItems == nil }) { return [items.compactMap(\.asDouble)] }
         return try items.flatMap { try series($0) }

@@ -104,7 +104,7 @@ enum TensorMembers {
         m.method("contiguous", "", doc: "A dense copy when the tensor is a strided view.", example: "x.T.contiguous()") { t, _ in .tensor(try t.contiguous()) }
         m.method("clone", "", doc: "A copy with its own memory (tracked).", example: "x.clone()") { t, _ in .tensor(try t.copy()) }
         m.method("detach", "", doc: "The same values, cut from the graph.", example: "x.detach()") { t, _ in .tensor(t.detach()) }
-        m.method("item", "", doc: "The value of a one-element tensor as a float.", example: "x.sum().item()") { t, _ in .double(Double(try t.item())) }
+        m.method("item", "", doc: "The value of a one-element tensor as a float.", example: "x.sum().item()") { t, _ in .double(Value.widen(try t.item())) }
         m.method("tolist", "", doc: "The values as nested lists of floats.", example: "x.tolist()") { t, _ in Value.fromTensorValues(t) }
         m.method("backward", "gradient=nil", doc: "Back-propagates from this tensor (a scalar unless gradient is given).", example: "loss.backward()") { t, a in
             try t.backward(try a.optionalTensor("gradient"))

@@ -18,7 +18,8 @@ extension Parser {
                 let close = try consume(.rightBracket, "expected ']' after the subscript")
                 expr = .index(expr, items, expr.span.through(close.span))
             } else if match(.dot) {
-                let name = try consume(.identifier, "expected a member name after '.'")
+                // Keywords are fine as member names: `x.var()`.
+                let name = TokenKind.keywords[peek.lexeme] != nil ? advance() : try consume(.identifier, "expected a member name after '.'")
                 expr = .member(expr, name.lexeme, expr.span.through(name.span))
             } else if allowTrailingBlock, check(.leftBrace), case .variable = expr {
                 expr = .call(expr, try trailingBlock(), expr.span)

@@ -17,7 +17,7 @@ extension Value {
         case .int(let i): return Double(i)
         case .double(let d): return d
         case .bool(let b): return b ? 1 : 0
-        case .tensor(let t) where t.count == 1: return (try? t.item()).map(Double.init)
+        case .tensor(let t) where t.count == 1: return (try? t.item()).map(Value.widen)
         default: return nil
         }
     }
@@ -59,11 +59,17 @@ extension Value {
         return try Tensor(flat, shape: shape)
     }
 
+    /// A `Float` as the `Double` with the same shortest decimal form (0.6, not
+    /// 0.6000000238418579), so tensor values print the way they were written.
+    public static func widen(_ f: Float) -> Double {
+        f.isFinite ? Double(f.description) ?? Double(f) : Double(f)
+    }
+
     /// Converts a tensor to nested lists of floats (a rank-0 tensor becomes a float).
     public static func fromTensorValues(_ t: Tensor) -> Value {
         let values = t.scalars
         func build(_ dim: Int, _ offset: Int) -> (Value, Int) {
-            if dim == t.rank { return (.double(Double(values[offset])), 1) }
+            if dim == t.rank { return (.double(Value.widen(values[offset])), 1) }
             var items: [Value] = []
             var o = offset
             for _ in 0..<t.shape[dim] {
