@@ -30,13 +30,13 @@ enum NNBuiltins {
             .tensor(try linear(try a.tensor("x"), weight: try a.tensor("weight"), bias: try a.optionalTensor("bias")))
         },
         BuiltinFunction("l2_normalize", "x, axis=-1, eps=1e-12", doc: "x / ‖x‖ along `axis`.", example: "l2_normalize(tensor([[3, 4]]))") { a in
-            .tensor(try l2Normalize(try a.tensor("x"), axis: try a.int("axis"), eps: try a.float("eps")))
+            .tensor(try l2Normalize(try TensorMembers.checked(try a.tensor("x"), axis: try a.int("axis")), axis: try a.int("axis"), eps: try a.float("eps")))
         },
         BuiltinFunction("softmax", "x, axis=-1", doc: "exp(x) / Σ exp(x) along `axis`.", example: "softmax(tensor([1, 2, 3]))") { a in
-            .tensor(try softmax(try a.tensor("x"), axis: try a.int("axis")))
+            .tensor(try softmax(try TensorMembers.checked(try a.tensor("x"), axis: try a.int("axis")), axis: try a.int("axis")))
         },
         BuiltinFunction("log_softmax", "x, axis=-1", doc: "log(softmax(x)), computed stably.", example: "log_softmax(tensor([1, 2, 3]))") { a in
-            .tensor(try logSoftmax(try a.tensor("x"), axis: try a.int("axis")))
+            .tensor(try logSoftmax(try TensorMembers.checked(try a.tensor("x"), axis: try a.int("axis")), axis: try a.int("axis")))
         },
         BuiltinFunction("cross_entropy", "logits, targets", doc: "Mean cross-entropy of logits [N, K] against class indices.",
                         example: "cross_entropy(tensor([[2, 0], [0, 2]]), [0, 1])") { a in

@@ -76,7 +76,9 @@ enum TensorBuiltins {
             return .nil
         },
         BuiltinFunction("cat", "tensors, axis=0", doc: "Concatenates tensors along an existing axis.", example: "cat([x, y], axis: 1)") { a in
-            .tensor(try Tensor.cat(try tensors(a, "tensors"), axis: try a.int("axis")))
+            let ts = try tensors(a, "tensors")
+            for t in ts { _ = try TensorMembers.checked(t, axis: try a.int("axis")) }
+            return .tensor(try Tensor.cat(ts, axis: try a.int("axis")))
         },
         BuiltinFunction("stack", "tensors, axis=0", doc: "Stacks same-shaped tensors along a new axis.", example: "stack([x, y])") { a in
             .tensor(try Tensor.stack(try tensors(a, "tensors"), axis: try a.int("axis")))

@@ -38,28 +38,40 @@ enum TensorMembers {
     /// Reductions take `axis:` as an int or a list of ints.
     static func axes(_ a: BoundArguments) throws -> [Int]? { try a.intList("axis") }
 
+    /// Refuses an axis on a rank-0 tensor before the engine sees it (the engine resolves
+    /// axis 0 against rank 0 as if it were rank 1).
+    static func checked(_ t: Tensor, _ axes: [Int]?) throws -> Tensor {
+        if t.rank == 0, let axes, !axes.isEmpty {
+            throw TensorError.axisOutOfRange(op: "axis", axis: axes[0], rank: 0)
+        }
+        return t
+    }
+
+    /// ``checked(_:_:)`` for a single optional axis.
+    static func checked(_ t: Tensor, axis: Int?) throws -> Tensor { try checked(t, axis.map { [$0] }) }
+
     static let methods: MethodTable<Tensor> = {
         let m = MethodTable<Tensor>()
         m.method("sum", "axis=nil, keepdims=false", doc: "Sum over `axis` (all when nil).", example: "x.sum(axis: 0)") {
-            .tensor(try $0.sum(axes: try axes($1), keepdims: try $1.bool("keepdims")))
+            .tensor(try checked($0, try axes($1)).sum(axes: try axes($1), keepdims: try $1.bool("keepdims")))
         }
         m.method("mean", "axis=nil, keepdims=false", doc: "Mean over `axis` (all when nil).", example: "x.mean(axis: 1)") {
-            .tensor(try $0.mean(axes: try axes($1), keepdims: try $1.bool("keepdims")))
+            .tensor(try checked($0, try axes($1)).mean(axes: try axes($1), keepdims: try $1.bool("keepdims")))
         }
         m.method("var", "axis=nil, unbiased=true, keepdims=false", doc: "Variance over `axis`.", example: "x.var(axis: 0)") {
-            .tensor(try $0.variance(axes: try axes($1), unbiased: try $1.bool("unbiased"), keepdims: try $1.bool("keepdims")))
+            .tensor(try checked($0, try axes($1)).variance(axes: try axes($1), unbiased: try $1.bool("unbiased"), keepdims: try $1.bool("keepdims")))
         }
         m.method("std", "axis=nil, unbiased=true, keepdims=false", doc: "Standard deviation over `axis`.", example: "x.std()") {
-            .tensor(try $0.variance(axes: try axes($1), unbiased: try $1.bool("unbiased"), keepdims: try $1.bool("keepdims")).sqrt())
+            .tensor(try checked($0, try axes($1)).variance(axes: try axes($1), unbiased: try $1.bool("unbiased"), keepdims: try $1.bool("keepdims")).sqrt())
         }
         m.method("max", "axis=nil, keepdims=false", doc: "Maximum over `axis`.", example: "x.max()") {
-            .tensor(try $0.max(axes: try axes($1), keepdims: try $1.bool("keepdims")))
+            .tensor(try checked($0, try axes($1)).max(axes: try axes($1), keepdims: try $1.bool("keepdims")))
         }
         m.method("min", "axis=nil, keepdims=false", doc: "Minimum over `axis`.", example: "x.min()") {
-            .tensor(try $0.min(axes: try axes($1), keepdims: try $1.bool("keepdims")))
+            .tensor(try checked($0, try axes($1)).min(axes: try axes($1), keepdims: try $1.bool("keepdims")))
         }
         m.method("argmax", "axis=nil, keepdims=false", doc: "Index of the maximum (flat when axis is nil).", example: "x.argmax(axis: 1)") {
-            .tensor(try $0.argmax(axis: try $1.optionalInt("axis"), keepdims: try $1.bool("keepdims")))
+            .tensor(try checked($0, axis: try $1.optionalInt("axis")).argmax(axis: try $1.optionalInt("axis"), keepdims: try $1.bool("keepdims")))
         }
         m.method("all", "", doc: "Whether every element is non-zero.", example: "(x > 0).all()") { t, _ in
             .bool(t.count == 0 || t.scalars.allSatisfy { $0 != 0 })
@@ -85,7 +97,7 @@ enum TensorMembers {
             return .tensor(try t.permute(items.compactMap(\.asInt)))
         }
         m.method("transpose", "a=-2, b=-1", doc: "Swaps two dimensions.", example: "x.transpose(0, 1)") {
-            .tensor(try $0.transpose(try $1.int("a"), try $1.int("b")))
+            .tensor(try checked($0, axis: try $1.int("a")).transpose(try $1.int("a"), try $1.int("b")))
         }
         m.method("expand", "*shape", doc: "Broadcasts to a larger shape without copying.", example: "tensor([1, 2]).expand(3, 2)") { t, a in
             let shape = try a.shape()
@@ -93,13 +105,13 @@ enum TensorMembers {
             return .tensor(try t.expand(to: shape))
         }
         m.method("squeeze", "axis=nil", doc: "Removes size-1 dimensions.", example: "x.squeeze()") {
-            .tensor(try $0.squeeze(try $1.optionalInt("axis")))
+            .tensor(try checked($0, axis: try $1.optionalInt("axis")).squeeze(try $1.optionalInt("axis")))
         }
         m.method("unsqueeze", "axis", doc: "Inserts a size-1 dimension.", example: "x.unsqueeze(0)") {
             .tensor(try $0.unsqueeze(try $1.int("axis")))
         }
         m.method("flatten", "start=0, end=-1", doc: "Merges dimensions start…end into one.", example: "x.flatten(1)") {
-            .tensor(try $0.flatten(from: try $1.int("start"), to: try $1.int("end")))
+            .tensor(try checked($0, axis: try $1.int("start")).flatten(from: try $1.int("start"), to: try $1.int("end")))
         }
         m.method("contiguous", "", doc: "A dense copy when the tensor is a strided view.", example: "x.T.contiguous()") { t, _ in .tensor(try t.contiguous()) }
         m.method("clone", "", doc: "A copy with its own memory (tracked).", example: "x.clone()") { t, _ in .tensor(try t.copy()) }
@@ -125,14 +137,14 @@ enum TensorMembers {
         for (name, f) in unaryOps {
             m.method(name, "", doc: "Elementwise \(name).", example: "x.\(name)()") { t, _ in .tensor(try f(t)) }
         }
-        m.method("softmax", "axis=-1", doc: "Softmax along `axis`.", example: "x.softmax(axis: 1)") { .tensor(try softmax($0, axis: try $1.int("axis"))) }
-        m.method("log_softmax", "axis=-1", doc: "Log-softmax along `axis`.", example: "x.log_softmax()") { .tensor(try logSoftmax($0, axis: try $1.int("axis"))) }
+        m.method("softmax", "axis=-1", doc: "Softmax along `axis`.", example: "x.softmax(axis: 1)") { .tensor(try softmax(try checked($0, axis: try $1.int("axis")), axis: try $1.int("axis"))) }
+        m.method("log_softmax", "axis=-1", doc: "Log-softmax along `axis`.", example: "x.log_softmax()") { .tensor(try logSoftmax(try checked($0, axis: try $1.int("axis")), axis: try $1.int("axis"))) }
         m.method("index_select", "axis, indices", doc: "Picks entries along `axis`.", example: "x.index_select(0, [2, 0])") { t, a in
             guard let idx = try a.intList("indices") else { throw RuntimeFailure("index_select: indices must be a list of integers") }
-            return .tensor(try t.indexSelect(axis: try a.int("axis"), indices: idx))
+            return .tensor(try checked(t, axis: try a.int("axis")).indexSelect(axis: try a.int("axis"), indices: idx))
         }
         m.method("gather", "axis, index", doc: "Gathers values along `axis` at `index` positions.", example: "x.gather(1, tensor([[0], [1]]))") {
-            .tensor(try $0.gather(axis: try $1.int("axis"), index: try $1.tensor("index")))
+            .tensor(try checked($0, axis: try $1.int("axis")).gather(axis: try $1.int("axis"), index: try $1.tensor("index")))
         }
         return m
     }()

@@ -59,7 +59,7 @@ extension Scanner {
                 error("unknown escape '\\\(e)' in string")
             }
         }
-        error("unterminated string", atEnd: isAtEnd)
+        error("unterminated string (strings end on the line they start)")
         add(.string) { $0.text = text }
     }
 }

@@ -42,7 +42,7 @@ extension Value {
             if depth > 32 { throw RuntimeFailure("lists nested too deeply for a tensor") }
             if let items = v.sequenceItems {
                 if depth == shape.count && leafDepth == nil { shape.append(items.count) }
-                else if depth > shape.count || shape[depth] != items.count { throw RuntimeFailure("ragged nested lists cannot become a tensor") }
+                else if depth >= shape.count || shape[depth] != items.count { throw RuntimeFailure("ragged nested lists cannot become a tensor") }
                 for item in items { try walk(item, depth: depth + 1) }
             } else if let d = v.asDouble {
                 if depth != shape.count || (leafDepth != nil && leafDepth != depth) {
