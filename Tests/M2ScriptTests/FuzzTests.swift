@@ -1,5 +1,5 @@
 import XCTest
-@testable import M2Script
+import M2Script
 
 /// Feeds generated and mutated programs to the language: every one must end in a value or
 /// a language error — a crash (trap, stack overflow) fails the whole test process.

@@ -1,5 +1,5 @@
 import Foundation
-@testable import M2Script
+import M2Script
 
 /// Runs a `.m2t` test script and compares it with its `# expect:` comments, the way
 /// Crafting Interpreters' test suite does.

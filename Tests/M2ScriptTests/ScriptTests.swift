@@ -1,5 +1,5 @@
 import XCTest
-@testable import M2Script
+import M2Script
 
 /// Runs every script under Scripts/ against its `# expect` comments.
 final class ScriptTests: XCTestCase {

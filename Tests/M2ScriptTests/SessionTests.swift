@@ -1,5 +1,5 @@
 import XCTest
-@testable import M2Script
+import M2Script
 
 /// The API the REPL uses: run, incompleteness, completion, interrupt, rendering.
 final class SessionTests: XCTestCase {
