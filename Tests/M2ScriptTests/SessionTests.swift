@@ -1,0 +1,86 @@
+import XCTest
+import M2Script
+
+/// The API the REPL uses: run, incompleteness, completion, interrupt, rendering.
+final class SessionTests: XCTestCase {
+    func errors(_ source: String) -> [ScriptError] {
+        if case .failure(let es) = Session(output: { _ in }).run(source: source, file: "t.m2t") { return es }
+        return []
+    }
+
+    func testRenderingShowsLineCaretAndStack() {
+        let es = errors("fn inner(x) { x + \"s\" }\nfn outer(x) { inner(x) }\nouter(1)")
+        XCTAssertEqual(es.count, 1)
+        let text = es.first?.rendered ?? ""
+        XCTAssertTrue(text.hasPrefix("t.m2t:1:15: error: cannot apply '+' to a int and a string\n    fn inner(x) { x + \"s\" }\n                  ^"), text)
+        XCTAssertTrue(text.contains("in inner called at t.m2t:2:15"), text)
+        XCTAssertTrue(text.contains("in outer called at t.m2t:3:1"), text)
+    }
+
+    func testPanicModeReportsSeveralErrors() {
+        XCTAssertEqual(errors("let = 1\nprint(1 +)\nlet ok = 2\nlet y = )\n").count, 3)
+    }
+
+    func testPersistentEnvironmentAcrossEntries() {
+        let s = Session(output: { _ in })
+        _ = s.evaluate(line: "let x = 20")
+        _ = s.evaluate(line: "fn f(a) { a + x }")
+        guard case .value(let v) = s.evaluate(line: "f(22)") else { return XCTFail("no value") }
+        XCTAssertEqual(v.repr, "42")
+        XCTAssertEqual(s.variables.map(\.name), ["f", "x"])
+        // An error in one entry leaves the session usable.
+        if case .value = s.evaluate(line: "f(nil)") { XCTFail("expected an error") }
+        guard case .value(let w) = s.evaluate(line: "x") else { return XCTFail("session broken") }
+        XCTAssertEqual(w.repr, "20")
+    }
+
+    func testIncompleteInput() {
+        for open in ["let x = (1 +", "fn f(a) {", "[1, 2,", "let y = 1 +", "if x {\n print(1)", "\"a \\(x"] {
+            XCTAssertTrue(Session.isIncomplete(open), open)
+        }
+        for done in ["let x = 1", "print(1)", "fn f() { 1 }", "let x = )", "\"abc", ""] {
+            XCTAssertFalse(Session.isIncomplete(done), done)
+        }
+    }
+
+    func testCompletions() {
+        let s = Session(output: { _ in })
+        _ = s.evaluate(line: "let weights = ones(2, 2)\nlet cfg = {lr: 1}")
+        XCTAssertEqual(s.completions(for: "wei"), ["weights"])
+        XCTAssertTrue(s.completions(for: "weights.me").contains("mean"))
+        XCTAssertEqual(s.completions(for: "cfg.l"), ["lr"])
+        XCTAssertTrue(s.completions(for: "weights.mean(ax").contains("axis: "))
+        XCTAssertTrue(s.completions(for: "zeros(2, req").contains("requires_grad: "))
+        XCTAssertTrue(s.completions(for: "whi").contains("while"))
+        XCTAssertTrue(s.completions(for: "randn(2, se").first == "seed: ")
+    }
+
+    func testInterruptStopsALoop() {
+        let s = Session(output: { _ in })
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { s.interrupt() }
+        let start = Date()
+        guard case .failure(let es) = s.run(source: "while true { }") else { return XCTFail("loop ended by itself") }
+        XCTAssertEqual(es.first?.kind, .interrupted)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+        guard case .value(let v) = s.run(source: "1 + 1") else { return XCTFail("session broken after interrupt") }
+        XCTAssertEqual(v.repr, "2")
+    }
+
+    func testDeepRecursionIsALanguageError() {
+        var limits = Limits()
+        limits.maxCallDepth = 300
+        let s = Session(limits: limits, output: { _ in })
+        guard case .failure(let es) = s.run(source: "fn r(n) { if n == 0 { return 0 }\n 1 + r(n - 1) }\nr(100000)") else { return XCTFail() }
+        XCTAssertTrue(es[0].message.contains("stack overflow"))
+        guard case .value(let v) = s.run(source: "r(250)") else { return XCTFail("250 calls should fit") }
+        XCTAssertEqual(v.repr, "250")
+    }
+
+    func testPlotSinkCanBeReplaced() {
+        final class Capture: PlotSink { var plots: [Plot] = []; func render(_ plot: Plot) { plots.append(plot) } }
+        let sink = Capture()
+        _ = Session(output: { _ in }, plotSink: sink).run(source: "plot([1, 2, 3], title: \"loss\")")
+        XCTAssertEqual(sink.plots.first?.series, [[1, 2, 3]])
+        XCTAssertEqual(sink.plots.first?.title, "loss")
+    }
+}
