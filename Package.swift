@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "M2NNTests", dependencies: ["M2NN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "M2DataTests", dependencies: ["M2Data"]),
         .testTarget(name: "Momentum2Tests", dependencies: ["Momentum2"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "M2ScriptTests", dependencies: ["M2Script"]),
+        .testTarget(name: "M2ScriptTests", dependencies: ["M2Script"], exclude: ["Scripts"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -8,7 +8,7 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Evaluate a checkpoint's backbone: linear probe, kNN, and optionally the baselines.")
 
-    @Argument(help: "A checkpoint written by m2t pretrain (last.safetensors or best.safetensors).")
+    @ArgumentParser.Argument(help: "A checkpoint written by m2t pretrain (last.safetensors or best.safetensors).")
     var checkpoint: String
 
     @Option(help: "Which backbone: teacher or student.") var backbone = "teacher"

@@ -7,7 +7,7 @@ struct SummaryCommand: ParsableCommand {
         commandName: "summary",
         abstract: "Print a ResNet's module tree with output shapes and parameter counts.")
 
-    @Argument(help: "Architecture: resnet18, resnet34 or resnet50.")
+    @ArgumentParser.Argument(help: "Architecture: resnet18, resnet34 or resnet50.")
     var arch: String
 
     @Option(help: "Stem: imagenet (7×7 s2 + max-pool) or small (3×3 s1).")

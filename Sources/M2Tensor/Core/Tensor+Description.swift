@@ -17,6 +17,7 @@ extension Tensor: CustomStringConvertible {
     /// Only the values, NumPy-style, each continuation line indented by `indent` spaces.
     public func formatValues(indent: Int = 0) -> String {
         let data = contiguousData()
+        defer { withExtendedLifetime(data) {} }
         let values = UnsafeBufferPointer(start: data.base, count: count)
         let summarize = count > Tensor.summaryThreshold
         let shown: [Float] = summarize ? Tensor.edgeValues(values, shape: shape) : Array(values)

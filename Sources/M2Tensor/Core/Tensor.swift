@@ -92,6 +92,7 @@ public final class Tensor: @unchecked Sendable {
     /// The elements in row-major order.
     public var scalars: [Float] {
         let c = contiguousData()
+        defer { withExtendedLifetime(c) {} }
         return Array(UnsafeBufferPointer(start: c.base, count: c.count))
     }
 

@@ -54,6 +54,7 @@ extension Kernels {
     /// `out[i] = F(a[i])`.
     static func unary<F: UnaryFunction>(_: F.Type, _ a: Tensor) throws -> Tensor {
         let c = a.contiguousData()
+        defer { withExtendedLifetime(c) {} }
         let out = try Tensor(uninitializedShape: a.shape)
         let x = c.base, o = out.base
         Parallel.forRanges(out.count) { _, r in for i in r { o[i] = F.apply(x[i]) } }

@@ -19,6 +19,7 @@ struct MatrixOperand {
             self.init(pointer: t.base, transposed: true, ld: Swift.max(s1, 1), owner: t)
         } else {
             let d = t.contiguousData()
+            defer { withExtendedLifetime(d) {} }
             self.init(pointer: d.base, transposed: false, ld: Swift.max(c, 1), owner: d)
         }
     }

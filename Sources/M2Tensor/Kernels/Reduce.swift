@@ -46,6 +46,7 @@ extension Kernels {
             return out
         }
         let (data, outer, length) = rowsForReduction(t, axes: axes)
+        defer { withExtendedLifetime(data) {} }
         let x = data.base
         Parallel.forRanges(outer, costPerItem: length) { _, r in
             for i in r { o[i] = sum(x + i * length, length) }
@@ -57,6 +58,7 @@ extension Kernels {
     static func reduceMax(_ t: Tensor, axes: [Int], outShape: [Int]) throws -> (values: Tensor, positions: [Int]) {
         let out = try Tensor(uninitializedShape: outShape)
         let (data, outer, length) = rowsForReduction(t, axes: axes)
+        defer { withExtendedLifetime(data) {} }
         let x = data.base, o = out.base
         var positions = [Int](repeating: 0, count: outer)
         positions.withUnsafeMutableBufferPointer { pos in

@@ -49,6 +49,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
     guard alpha == 0 || n > 0 else { throw TensorError.invalidArgument(op: "batch_norm", reason: "empty batch") }
 
     let xd = x.contiguousData()
+    defer { withExtendedLifetime(xd) {} }
     let xp = xd.base
     let gamma = weight?.scalars, beta = bias?.scalars
     let rm = runningMean?.scalars, rv = runningVariance?.scalars
@@ -96,6 +97,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
         // input alive (a captured raw pointer would not).
         let xp = xd.base
         let gd = g.contiguousData()
+        defer { withExtendedLifetime(gd) {} }
         let gp = gd.base
         let dx = x.requiresGrad ? try Tensor(uninitializedShape: x.shape) : nil
         var dGamma = [Float](repeating: 0, count: C), dBeta = [Float](repeating: 0, count: C)

@@ -134,12 +134,14 @@ public func conv2d(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, stride: I
     guard weight.shape[1] == g.inChannels else { throw TensorError.shapeMismatch(op: "conv2d", lhs: x.shape, rhs: weight.shape) }
     if let bias, bias.shape != [g.outChannels] { throw TensorError.shapeMismatch(op: "conv2d bias", lhs: weight.shape, rhs: bias.shape) }
     let xd = x.contiguousData(), wd = weight.contiguousData(), bd = bias?.contiguousData()
+    defer { withExtendedLifetime((xd, wd, bd)) {} }
     let y = try Tensor(uninitializedShape: [g.batch, g.outChannels, g.outHeight, g.outWidth])
     try Conv2D.forward(g, x: xd.base, w: wd.base, bias: bd.map { UnsafePointer($0.base) }, y: y.base)
     var inputs = [x, weight]
     if let bias { inputs.append(bias) }
     return y.recorded("conv2d", inputs) { g0 in
         let gd = g0.contiguousData()
+        defer { withExtendedLifetime(gd) {} }
         let dx = x.requiresGrad ? try Tensor(uninitializedShape: x.shape) : nil
         let dw = weight.requiresGrad ? try Tensor(uninitializedShape: weight.shape) : nil
         let db = (bias?.requiresGrad ?? false) ? try Tensor(uninitializedShape: [g.outChannels]) : nil

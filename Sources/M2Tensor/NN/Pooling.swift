@@ -9,6 +9,7 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     }
     let g = try ConvGeometry(input: x.shape, outChannels: x.rank == 4 ? x.shape[1] : 0, kernelH: kernel, kernelW: kernel, stride: s, padding: padding, op: "max_pool2d")
     let xd = x.contiguousData()
+    defer { withExtendedLifetime(xd) {} }
     let y = try Tensor(uninitializedShape: [g.batch, g.inChannels, g.outHeight, g.outWidth])
     var argmax = [Int32](repeating: 0, count: y.count)
     let (xp, yp) = (xd.base, y.base)
@@ -38,6 +39,7 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     return y.recorded("max_pool2d", [x]) { gy in
         let dx = try Tensor.zeros(x.shape)
         let gd = gy.contiguousData()
+        defer { withExtendedLifetime(gd) {} }
         let (dp, gp) = (dx.base, gd.base)
         argmax.withUnsafeBufferPointer { am in
             let ap = am.baseAddress!
@@ -57,6 +59,7 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     let s = stride ?? kernel
     let g = try ConvGeometry(input: x.shape, outChannels: x.rank == 4 ? x.shape[1] : 0, kernelH: kernel, kernelW: kernel, stride: s, padding: padding, op: "avg_pool2d")
     let xd = x.contiguousData()
+    defer { withExtendedLifetime(xd) {} }
     let y = try Tensor(uninitializedShape: [g.batch, g.inChannels, g.outHeight, g.outWidth])
     let (xp, yp) = (xd.base, y.base)
     let inv = 1 / Float(kernel * kernel)
@@ -83,6 +86,7 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     return y.recorded("avg_pool2d", [x]) { gy in
         let dx = try Tensor.zeros(x.shape)
         let gd = gy.contiguousData()
+        defer { withExtendedLifetime(gd) {} }
         let (dp, gp) = (dx.base, gd.base)
         Parallel.forEach(g.batch * g.inChannels, costPerItem: g.outPlane * kernel * kernel) { plane in
             windows({ o, i in dp[i] += gp[o] * inv }, plane: plane)
@@ -97,6 +101,7 @@ public func globalAvgPool(_ x: Tensor) throws -> Tensor {
     let (N, C, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
     guard plane > 0 else { throw TensorError.invalidShape(op: "global_avg_pool", shape: x.shape, reason: "empty spatial size") }
     let xd = x.contiguousData()
+    defer { withExtendedLifetime(xd) {} }
     let y = try Tensor(uninitializedShape: [N, C])
     let (xp, yp) = (xd.base, y.base)
     let inv = 1 / Float(plane)
@@ -104,6 +109,7 @@ public func globalAvgPool(_ x: Tensor) throws -> Tensor {
     return y.recorded("global_avg_pool", [x]) { g in
         let dx = try Tensor(uninitializedShape: x.shape)
         let gd = g.contiguousData()
+        defer { withExtendedLifetime(gd) {} }
         let (dp, gp) = (dx.base, gd.base)
         Parallel.forEach(N * C, costPerItem: plane) { i in (dp + i * plane).update(repeating: gp[i] * inv, count: plane) }
         try x.accumulateGrad(dx)

@@ -97,10 +97,13 @@ extension Tensor {
         guard shape == self.shape else { throw TensorError.shapeMismatch(op: "addInPlace", lhs: self.shape, rhs: other.shape) }
         let o = base
         if other.shape == self.shape {
-            let src = other.contiguousData().base
+            let b = other.contiguousData()
+            defer { withExtendedLifetime(b) {} }
+            let src = b.base
             Parallel.forRanges(count) { _, r in for i in r { o[i] += scale * src[i] } }
         } else {
             let b = try other.expand(to: self.shape).contiguousData()
+            defer { withExtendedLifetime(b) {} }
             let src = b.base
             Parallel.forRanges(count) { _, r in for i in r { o[i] += scale * src[i] } }
         }

@@ -103,7 +103,9 @@ extension Tensor {
             throw TensorError.shapeMismatch(op: "gather", lhs: shape, rhs: index.shape)
         }
         let idx = index.contiguousData()
+        defer { withExtendedLifetime(idx) {} }
         let src = contiguousData()
+        defer { withExtendedLifetime(src) {} }
         let out = try Tensor(uninitializedShape: index.shape)
         let outStrides = Shape.contiguousStrides(index.shape)
         let inStrides = Shape.contiguousStrides(shape)
@@ -131,6 +133,7 @@ extension Tensor {
         return out.recorded("gather", [self]) { [self] g in
             let full = try Tensor.zeros(inShape)
             let gc = g.contiguousData()
+            defer { withExtendedLifetime(gc) {} }
             for (flat, o) in positions.enumerated() { full.base[o] += gc.base[flat] }
             try self.accumulateGrad(full)
         }
@@ -141,6 +144,7 @@ extension Kernels {
     /// `dst += src` elementwise, where `dst` is a strided view and `src` has its shape.
     static func addStrided(_ src: Tensor, into dst: Tensor) {
         let s = src.contiguousData()
+        defer { withExtendedLifetime(s) {} }
         let p = dst.storage.pointer, x = s.base
         forEachRow(shape: dst.shape, strides: dst.strides, offset: dst.offset) { o, st, n, flat in
             for i in 0..<n { p[o + i * st] += x[flat + i] }

@@ -44,6 +44,7 @@ extension Kernels {
     /// Copies `src` into the strided view `dst` of the same shape.
     static func copyStrided(from src: Tensor, into dst: Tensor) {
         let s = src.contiguousData()
+        defer { withExtendedLifetime(s) {} }
         let p = dst.storage.pointer, x = s.base
         forEachRow(shape: dst.shape, strides: dst.strides, offset: dst.offset) { o, st, n, flat in
             if st == 1 { (p + o).update(from: x + flat, count: n) } else { for i in 0..<n { p[o + i * st] = x[flat + i] } }

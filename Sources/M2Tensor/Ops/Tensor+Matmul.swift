@@ -38,7 +38,9 @@ extension Tensor {
         }
         let batch = try Shape.broadcast(Array(shape.dropLast(2)), Array(b.shape.dropLast(2)), op: "matmul")
         let ae = try detach().expand(to: batch + [m, k]).contiguousData()
+        defer { withExtendedLifetime(ae) {} }
         let be = try b.detach().expand(to: batch + [k, n]).contiguousData()
+        defer { withExtendedLifetime(be) {} }
         let count = batch.reduce(1, *)
         let out = try Tensor(uninitializedShape: batch + [m, n])
         let (pa, pb, po) = (ae.base, be.base, out.base)

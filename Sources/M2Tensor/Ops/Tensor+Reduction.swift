@@ -88,6 +88,7 @@ extension Tensor {
             let length = ax.map { inShape[$0] }.reduce(1, *)
             let rows = try Tensor.zeros(kept.map { inShape[$0] } + ax.map { inShape[$0] })
             let gc = g.contiguousData()
+            defer { withExtendedLifetime(gc) {} }
             for (i, p) in positions.enumerated() { rows.base[i * length + p] = gc.base[i] }
             // Undo the kept-then-reduced permutation.
             let perm = kept + ax

@@ -63,6 +63,7 @@ extension Tensor {
             throw TensorError.invalidArgument(op: "clamp", reason: "min \(lo) is greater than max \(hi)")
         }
         let src = contiguousData()
+        defer { withExtendedLifetime(src) {} }
         let out = try Tensor(uninitializedShape: shape)
         let mask = try Tensor(uninitializedShape: shape)
         let x = src.base, o = out.base, m = mask.base
