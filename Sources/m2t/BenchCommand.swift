@@ -17,14 +17,24 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Timed repetitions per measurement (the median is reported).")
     var repeats = 5
 
+    @Option(help: "ResNet-18 first-stage width (64 in SPEC §6; 16 is the Fashion-MNIST default).")
+    var width = 64
+
+    @Option(help: "Input side (32 in SPEC §6; 28 for Fashion-MNIST).")
+    var size = 32
+
+    @Option(help: "Input channels (3 in SPEC §6; 1 for Fashion-MNIST).")
+    var channels = 3
+
     func run() throws {
-        var report = try Benchmark.run(batch: batch, repeats: repeats)
-        let net = try NetworkBenchmark.resnetForwardBackward(batch: batch, repeats: repeats)
-        report.extra["resnet18_small_fwd_bwd_images_per_s"] = net.imagesPerSecond
-        report.extra["resnet18_small_fwd_bwd_s_per_batch"] = net.secondsPerStep
-        report.extra["resnet18_small_forward_gflops_per_image"] = net.forwardFLOPsPerImage / 1e9
-        report.extra["resnet18_small_fwd_bwd_gflops"] = 3 * net.forwardFLOPsPerImage * net.imagesPerSecond / 1e9
-        let step = try StepBenchmark.run(batch: batch, repeats: repeats)
+        let shapes = try NetworkBenchmark.convShapes(of: resnet18(width: width, channels: channels, stem: .small), input: [1, channels, size, size])
+        var report = try Benchmark.run(batch: batch, repeats: repeats, shapes: shapes)
+        let net = try NetworkBenchmark.resnetForwardBackward(width: width, batch: batch, size: size, channels: channels, repeats: repeats)
+        report.extra["resnet18_fwd_bwd_images_per_s"] = net.imagesPerSecond
+        report.extra["resnet18_fwd_bwd_s_per_batch"] = net.secondsPerStep
+        report.extra["resnet18_forward_gflops_per_image"] = net.forwardFLOPsPerImage / 1e9
+        report.extra["resnet18_fwd_bwd_gflops"] = 3 * net.forwardFLOPsPerImage * net.imagesPerSecond / 1e9
+        let step = try StepBenchmark.run(width: width, batch: batch, size: size, channels: channels, repeats: repeats)
         report.extra["m2t_step_s"] = step.secondsPerStep
         report.extra["m2t_step_images_per_s"] = step.imagesPerSecond
         report.extra["m2t_step_effective_gflops"] = step.effectiveGFLOPS

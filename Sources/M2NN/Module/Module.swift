@@ -45,7 +45,7 @@ open class Module: CustomStringConvertible {
     /// Runs ``forward(_:)``; while a ``ShapeTrace`` is active, records the output shape.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         let y = try forward(x)
-        ShapeTrace.current?.record(self, output: y.shape)
+        ShapeTrace.current?.record(self, input: x.shape, output: y.shape)
         return y
     }
 

@@ -1,10 +1,14 @@
 /// Records each module's output shape during one forward pass, for ``Module/summary(input:)``.
 public final class ShapeTrace {
     nonisolated(unsafe) static var current: ShapeTrace?
-    /// Output shapes by module identity (the last call wins).
+    /// Output and input shapes by module identity (the last call wins).
     var shapes: [ObjectIdentifier: [Int]] = [:]
+    var inputs: [ObjectIdentifier: [Int]] = [:]
 
-    func record(_ m: Module, output: [Int]) { shapes[ObjectIdentifier(m)] = output }
+    func record(_ m: Module, input: [Int], output: [Int]) {
+        shapes[ObjectIdentifier(m)] = output
+        inputs[ObjectIdentifier(m)] = input
+    }
 }
 
 /// One row of a model summary.
@@ -15,6 +19,8 @@ public struct SummaryRow: Sendable {
     public let layer: String
     /// Output shape of the module in the traced forward pass.
     public let outputShape: [Int]?
+    /// Input shape of the module in the traced forward pass.
+    public let inputShape: [Int]?
     /// Parameters owned by this module itself.
     public let parameters: Int
     /// Depth in the tree (0 = root).
@@ -34,7 +40,8 @@ extension Module {
         return namedModules().map { name, m in
             let own = m.ownParameters.reduce(0) { $0 + $1.tensor.count }
             let layer = m.typeName + (m.extraDescription.isEmpty ? "" : "(\(m.extraDescription))")
-            return SummaryRow(path: name, layer: layer, outputShape: trace.shapes[ObjectIdentifier(m)], parameters: own,
+            return SummaryRow(path: name, layer: layer, outputShape: trace.shapes[ObjectIdentifier(m)],
+                              inputShape: trace.inputs[ObjectIdentifier(m)], parameters: own,
                               depth: name.isEmpty ? 0 : name.split(separator: ".").count)
         }
     }

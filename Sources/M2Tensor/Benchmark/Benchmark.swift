@@ -2,7 +2,8 @@ import CBLAS
 import Foundation
 
 /// The measurements behind `m2t bench` (SPEC §6): the BLAS SGEMM rate and the forward +
-/// backward rate of every distinct convolution of ResNet-18 with the small-input stem.
+/// backward rate of a list of convolution shapes (`m2t bench` passes the distinct
+/// convolutions of ResNet-18 with the small-input stem).
 ///
 /// Rates are in GFLOP/s of the nominal direct-convolution work (2·MACs per pass; backward =
 /// input gradient + weight gradient = 2 passes), medians over repeats, and compared with the
@@ -14,22 +15,12 @@ public enum Benchmark {
         public let cin: Int, cout: Int, kernel: Int, stride: Int, padding: Int, size: Int
         /// How many times the shape occurs in one ResNet-18 forward pass.
         public let occurrences: Int
-    }
 
-    /// The distinct convolutions of ResNet-18 (small-input stem) on 32×32 input.
-    public static let resnet18SmallShapes: [ConvShape] = [
-        ConvShape(name: "stem 3→64 k3 s1 @32", cin: 3, cout: 64, kernel: 3, stride: 1, padding: 1, size: 32, occurrences: 1),
-        ConvShape(name: "64→64 k3 s1 @32", cin: 64, cout: 64, kernel: 3, stride: 1, padding: 1, size: 32, occurrences: 4),
-        ConvShape(name: "64→128 k3 s2 @32", cin: 64, cout: 128, kernel: 3, stride: 2, padding: 1, size: 32, occurrences: 1),
-        ConvShape(name: "64→128 k1 s2 @32 (shortcut)", cin: 64, cout: 128, kernel: 1, stride: 2, padding: 0, size: 32, occurrences: 1),
-        ConvShape(name: "128→128 k3 s1 @16", cin: 128, cout: 128, kernel: 3, stride: 1, padding: 1, size: 16, occurrences: 3),
-        ConvShape(name: "128→256 k3 s2 @16", cin: 128, cout: 256, kernel: 3, stride: 2, padding: 1, size: 16, occurrences: 1),
-        ConvShape(name: "128→256 k1 s2 @16 (shortcut)", cin: 128, cout: 256, kernel: 1, stride: 2, padding: 0, size: 16, occurrences: 1),
-        ConvShape(name: "256→256 k3 s1 @8", cin: 256, cout: 256, kernel: 3, stride: 1, padding: 1, size: 8, occurrences: 3),
-        ConvShape(name: "256→512 k3 s2 @8", cin: 256, cout: 512, kernel: 3, stride: 2, padding: 1, size: 8, occurrences: 1),
-        ConvShape(name: "256→512 k1 s2 @8 (shortcut)", cin: 256, cout: 512, kernel: 1, stride: 2, padding: 0, size: 8, occurrences: 1),
-        ConvShape(name: "512→512 k3 s1 @4", cin: 512, cout: 512, kernel: 3, stride: 1, padding: 1, size: 4, occurrences: 3),
-    ]
+        public init(name: String, cin: Int, cout: Int, kernel: Int, stride: Int, padding: Int, size: Int, occurrences: Int) {
+            (self.name, self.cin, self.cout, self.kernel, self.stride, self.padding, self.size, self.occurrences)
+                = (name, cin, cout, kernel, stride, padding, size, occurrences)
+        }
+    }
 
     /// Median wall time of `body` over `repeats` runs after one warm-up.
     public static func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
@@ -74,12 +65,12 @@ public enum Benchmark {
     }
 
     /// Runs every measurement.
-    public static func run(batch: Int, repeats: Int) throws -> BenchmarkReport {
+    public static func run(batch: Int, repeats: Int, shapes: [ConvShape]) throws -> BenchmarkReport {
         var report = BenchmarkReport()
         report.threads = Parallel.threads
         report.sgemmGFLOPS = try sgemmRate(repeats: repeats)
         var totalFlops = 0.0, totalTime = 0.0
-        for s in resnet18SmallShapes {
+        for s in shapes {
             let (tf, tb, flops) = try convRates(s, batch: batch, repeats: repeats)
             let fwd = flops / tf / 1e9, bwd = 2 * flops / tb / 1e9, both = 3 * flops / (tf + tb) / 1e9
             report.convs.append(.init(name: s.name, occurrences: s.occurrences, forwardGFLOPS: fwd, backwardGFLOPS: bwd,

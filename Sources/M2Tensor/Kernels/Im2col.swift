@@ -51,17 +51,18 @@ extension Kernels {
                         var dst = row + img * g.outPlane
                         for oh in 0..<g.outHeight {
                             let ih = oh * s - p + i
+                            // Rows are short (a few dozen floats): plain loops beat memcpy calls.
                             if ih < 0 || ih >= H || owHi <= owLo {
-                                dst.update(repeating: 0, count: wo)
+                                for ow in 0..<wo { dst[ow] = 0 }
                             } else {
-                                if owLo > 0 { dst.update(repeating: 0, count: owLo) }
+                                for ow in 0..<owLo { dst[ow] = 0 }
                                 let src = plane + ih * W - p + j
                                 if s == 1 {
-                                    (dst + owLo).update(from: src + owLo, count: owHi - owLo)
+                                    for ow in owLo..<owHi { dst[ow] = src[ow] }
                                 } else {
                                     for ow in owLo..<owHi { dst[ow] = src[ow * s] }
                                 }
-                                if owHi < wo { (dst + owHi).update(repeating: 0, count: wo - owHi) }
+                                for ow in owHi..<wo { dst[ow] = 0 }
                             }
                             dst += wo
                         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// 2-D convolution (cross-correlation, as PyTorch) by im2col + GEMM, with its backward pass.
 ///
 /// The batch is cut into chunks of whole images; each thread unfolds its chunk into a column
@@ -5,7 +7,10 @@
 /// without BLAS's own threads competing with ours.
 public enum Conv2D {
     /// Target number of output positions per chunk (columns of the GEMM).
-    nonisolated(unsafe) public static var chunkColumns = 3072
+    nonisolated(unsafe) public static var chunkColumns: Int = {
+        if let s = ProcessInfo.processInfo.environment["M2T_CONV_COLUMNS"], let n = Int(s), n > 0 { return n }
+        return 3072
+    }()
 
     /// Images per chunk for a geometry.
     static func imagesPerChunk(_ g: ConvGeometry) -> Int {
