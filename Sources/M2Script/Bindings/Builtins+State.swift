@@ -10,6 +10,10 @@ enum StateBuiltins {
     }
 
     static let all: [BuiltinFunction] = [
+        BuiltinFunction("file_exists", "path", doc: "Whether a file or directory exists at `path`.",
+                        example: "if file_exists(\"/usr/share/datasets/fashion-mnist\") { print(\"data here\") }") { a in
+            .bool(FileManager.default.fileExists(atPath: try a.string("path")))
+        },
         BuiltinFunction("save", "value, path", doc: "Writes a module's state (or a dict of tensors) as a safetensors file, atomically.",
                         example: "save(net, \"net.safetensors\")") { a in
             let url = URL(fileURLWithPath: try a.string("path"))
