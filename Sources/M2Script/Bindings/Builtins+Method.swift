@@ -16,6 +16,9 @@ enum MethodBuiltins {
             var c = MethodConfig(backbone: backbone.config, hidden: try a.positiveInt("hidden"), out: try a.positiveInt("out"),
                                  batch: try a.int("batch"), totalSteps: try a.int("steps"))
             guard c.hidden <= 65536, c.out <= 65536 else { throw RuntimeFailure("momentum2_teacher: hidden and out must be at most 65536") }
+            // Student + teacher: two backbones, two projectors, one predictor.
+            let (f, h, o) = (Double(backbone.featureDimension), Double(c.hidden), Double(c.out))
+            try LayerBuiltins.checkParameters(2 * Double(backbone.parameterCount) + 2 * (f * h + h * o) + (o * h + h * o), a)
             c.baseMomentum = try a.double("m0")
             c.learningRate = a.isNil("lr") ? nil : try a.double("lr")
             c.baseLearningRate = try a.double("base_lr")
