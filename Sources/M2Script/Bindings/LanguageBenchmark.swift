@@ -44,13 +44,21 @@ public enum LanguageBenchmark {
         _ = try native.step(x1, x2)
         if case .failure(let e) = session.run(source: "m2.step(x1, x2)", file: "<bench>") { throw RuntimeFailure(e.map(\.description).joined()) }
         var nativeTimes: [Double] = [], scriptTimes: [Double] = []
-        for _ in 0..<repeats {
-            var t0 = Date()
-            for _ in 0..<steps { _ = try native.step(x1, x2) }
-            nativeTimes.append(Date().timeIntervalSince(t0) / Double(steps))
-            t0 = Date()
-            if case .failure(let e) = session.run(source: loop, file: "<bench>") { throw RuntimeFailure(e.map(\.description).joined()) }
-            scriptTimes.append(Date().timeIntervalSince(t0) / Double(steps))
+        for round in 0..<repeats {
+            // Alternate which side goes first so warm caches and clocks favour neither.
+            for side in round % 2 == 0 ? [0, 1] : [1, 0] {
+                let t0 = Date()
+                if side == 0 {
+                    for _ in 0..<steps { _ = try native.step(x1, x2) }
+                    nativeTimes.append(Date().timeIntervalSince(t0) / Double(steps))
+                } else {
+                    if case .failure(let e) = session.run(source: loop, file: "<bench>") { throw RuntimeFailure(e.map(\.description).joined()) }
+                    scriptTimes.append(Date().timeIntervalSince(t0) / Double(steps))
+                }
+            }
+        }
+        if ProcessInfo.processInfo.environment["M2T_BENCH_VERBOSE"] != nil {
+            print("native", nativeTimes, "script", scriptTimes)
         }
         func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
         return Figures(native: median(nativeTimes), script: median(scriptTimes))
