@@ -43,6 +43,7 @@ enum DataBuiltins {
                 throw RuntimeFailure("dataset: images must be [N, C, H, W] with C = 1 or 3, got \(x.shape)")
             }
             let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+            guard h == w else { throw RuntimeFailure("dataset: images must be square, got \(h)×\(w)") }
             let v = try x.contiguous().scalars
             var pixels = [UInt8](repeating: 0, count: v.count)
             for i in 0..<n { for ch in 0..<c { for y in 0..<h { for xx in 0..<w {
@@ -63,7 +64,6 @@ enum DataBuiltins {
             guard classCount >= 0, classCount <= 100_000 else { throw RuntimeFailure("dataset: classes must be in 0…100000") }
             let store = try ImageStore(width: w, height: h, channels: c, pixels: pixels, labels: labels, classNames: (0..<classCount).map(String.init))
             let norm = try Normalize(mean: Array(repeating: 0.5, count: c), std: Array(repeating: 0.25, count: c))
-            guard h == w else { throw RuntimeFailure("dataset: images must be square, got \(h)×\(w)") }
             return .object(try DatasetObject(name: "tensor data", dataset: store, size: h, channels: c, normalize: norm))
         },
         BuiltinFunction("views_pipeline", "name=\"fashion_mnist\", size=nil, channels=nil",
