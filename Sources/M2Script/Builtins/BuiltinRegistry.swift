@@ -37,7 +37,8 @@ public final class BuiltinRegistry {
         for f in fs { register(f, group: group) }
     }
 
-    /// The standard library: core, math, collections, tensors, autodiff, nn, plotting.
+    /// The standard library: core, math, collections, tensors, autodiff, nn, plotting, and the
+    /// engine's bindings (layers, optimizers, state dicts, data, the method).
     public static func standard() -> BuiltinRegistry {
         let r = BuiltinRegistry()
         r.register(group: "core", CoreBuiltins.all)
@@ -48,6 +49,11 @@ public final class BuiltinRegistry {
         r.register(group: "autodiff", TensorBuiltins.autodiff)
         r.register(group: "nn", NNBuiltins.all)
         r.register(group: "plot", PlotBuiltins.all)
+        r.register(group: "layers", LayerBuiltins.all)
+        r.register(group: "optim", OptimizerBuiltins.all)
+        r.register(group: "state", StateBuiltins.all)
+        r.register(group: "data", DataBuiltins.all)
+        r.register(group: "method", MethodBuiltins.all)
         return r
     }
 }

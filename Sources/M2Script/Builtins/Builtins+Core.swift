@@ -6,7 +6,7 @@ enum CoreBuiltins {
             a.interpreter.write(a.rest.map(\.description).joined(separator: try a.string("sep")) + (try a.string("end")))
             return .nil
         },
-        BuiltinFunction("len", "value", doc: "The number of elements of a string, list, tuple, dict, range, or a tensor's first dimension.",
+        BuiltinFunction("len", "value", doc: "The number of elements of a string, list, tuple, dict, range, dataset or Sequential, or a tensor's first dimension.",
                         example: "len([1, 2, 3])  # 3") { a in
             switch a["value"] {
             case .string(let s): return .int(s.count)
@@ -14,6 +14,7 @@ enum CoreBuiltins {
             case .tuple(let t): return .int(t.count)
             case .dict(let d): return .int(d.count)
             case .range(let r): return .int(r.count)
+            case .object(let o as ScriptSized): return .int(o.length)
             case .tensor(let t):
                 guard t.rank > 0 else { throw RuntimeFailure("len: a rank-0 tensor has no length") }
                 return .int(t.shape[0])

@@ -75,6 +75,8 @@ extension Interpreter {
             if let seq = value.sequenceItems { items = seq }
             else if case .tensor(let t) = value, t.rank >= 1, t.shape[0] <= 64 {
                 items = try (0..<t.shape[0]).map { .tensor(try t.index([.at($0)])) }
+            } else if case .object(let o as ScriptDestructurable) = value {
+                do { items = try o.destructured() } catch { throw wrap(error, at: pspan) }
             } else {
                 throw error("cannot destructure a \(value.typeName) into \(parts.count) names", at: pspan)
             }

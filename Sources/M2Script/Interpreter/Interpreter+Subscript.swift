@@ -17,6 +17,7 @@ extension Interpreter {
             let chars = Array(s)
             return .string(String(chars[try position(i, count: chars.count)]))
         case let (.range(r), .single(i)): return .int(r.element(try position(i, count: r.count)))
+        case let (.object(o as ScriptSequence), .single(i)): return try o.element(at: try position(i, count: o.length))
         case let (.list(l), .slice(a, b, c)): return .list(ListBox(sliced(l.items, a, b, c)))
         case let (.tuple(t), .slice(a, b, c)): return .tuple(sliced(t, a, b, c))
         case let (.string(s), .slice(a, b, c)): return .string(String(sliced(Array(s), a, b, c)))
@@ -114,6 +115,23 @@ extension Interpreter {
                 let item: Tensor
                 do { item = try t.index([.at(i)]) } catch { throw wrap(error, at: span) }
                 if try !body(.tensor(item)) { return }
+            }
+        case .object(let o as ScriptSequence):
+            var i = 0
+            while i < o.length {
+                let item: Value
+                do { item = try o.element(at: i) } catch { throw wrap(error, at: span) }
+                if try !body(item) { return }
+                i += 1
+            }
+        case .object(let o as ScriptIterable):
+            let next: () throws -> Value?
+            do { next = try o.makeIterator() } catch { throw wrap(error, at: span) }
+            while true {
+                let item: Value?
+                do { item = try next() } catch { throw wrap(error, at: span) }
+                guard let item else { return }
+                if try !body(item) { return }
             }
         default:
             throw error("cannot iterate over a \(sequence.typeName)", at: span)

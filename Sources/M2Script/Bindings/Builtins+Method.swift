@@ -1,0 +1,74 @@
+import Foundation
+import M2Data
+import Momentum2
+
+/// The method: building it, pre-training it with the engine, evaluating a backbone.
+enum MethodBuiltins {
+    static let all: [BuiltinFunction] = [
+        BuiltinFunction("momentum2_teacher",
+                        "backbone, hidden=512, out=128, batch=64, steps=1000, m0=0.99, lr=nil, base_lr=0.05, warmup=0, teacher_bn=\"momentum\", ema=true, optimizer=\"sgd\", momentum=0.9, weight_decay=0.0001, seed=0",
+                        doc: "The Momentum² Teacher around a ResNet backbone: student (backbone → projector → predictor) and EMA teacher (momentum BN), with schedules over `steps`. lr is absolute; otherwise base_lr·batch/256.",
+                        example: "let m2 = momentum2_teacher(backbone: resnet18(width: 16, channels: 1, stem: \"small\"), batch: 32, steps: 500)") { a in
+            guard case .object(let bo as ModuleObject) = a["backbone"], let backbone = bo.module as? ResNet else {
+                throw a.fail("backbone", "a ResNet (resnet18(…), resnet34(…), resnet50(…))")
+            }
+            guard backbone.config.classes == nil else { throw RuntimeFailure("momentum2_teacher: the backbone must return features; build it without classes:") }
+            var c = MethodConfig(backbone: backbone.config, hidden: try a.positiveInt("hidden"), out: try a.positiveInt("out"),
+                                 batch: try a.int("batch"), totalSteps: try a.int("steps"))
+            guard c.hidden <= 65536, c.out <= 65536 else { throw RuntimeFailure("momentum2_teacher: hidden and out must be at most 65536") }
+            // Student + teacher: two backbones, two projectors, one predictor.
+            let (f, h, o) = (Double(backbone.featureDimension), Double(c.hidden), Double(c.out))
+            try LayerBuiltins.checkParameters(2 * Double(backbone.parameterCount) + 2 * (f * h + h * o) + (o * h + h * o), a)
+            c.baseMomentum = try a.double("m0")
+            c.learningRate = a.isNil("lr") ? nil : try a.double("lr")
+            c.baseLearningRate = try a.double("base_lr")
+            c.warmupSteps = try a.int("warmup")
+            c.teacherBN = try a.choice("teacher_bn", ["momentum", "plain"]) == "momentum" ? .momentum : .plain
+            c.ema = try a.bool("ema")
+            c.optimizer = try a.choice("optimizer", ["sgd", "lars"]) == "sgd" ? .sgd : .lars
+            c.momentum = try a.double("momentum")
+            c.weightDecay = try a.double("weight_decay")
+            c.seed = try a.optionalSeed("seed") ?? 0
+            let m2 = try Momentum2Teacher(config: c)
+            // Start from the given backbone's weights (it may have been trained or loaded).
+            try m2.student.backbone.loadStateDict(Dictionary(uniqueKeysWithValues: backbone.stateDict()))
+            try m2.teacher.copyParameters(from: m2.student)
+            return .object(try MethodObject(m2))
+        },
+        BuiltinFunction("pretrain", "m2, data, epochs=nil, steps=nil, minutes=nil, output=nil, test=nil, seed=0, log_every=20, verbose=true",
+                        doc: "Pre-trains with the engine's loop (progress bar, metrics, atomic checkpoints in `output`, Ctrl-C stops after a checkpoint) for a budget, never past the method's total steps; returns {steps, seconds, loss, knn, stopped}.",
+                        example: "pretrain(m2, data: data, epochs: 1)") { a in
+            guard case .object(let o as MethodObject) = a["m2"] else { throw a.fail("m2", "a momentum2_teacher(…)") }
+            let data = try a.dataset("data")
+            let test: DatasetObject? = a.isNil("test") ? nil : try a.dataset("test")
+            let budget = try PretrainBudget(a)
+            let run = ScriptPretraining(method: o, data: data, test: test, budget: budget, output: a.isNil("output") ? nil : try a.string("output"),
+                                        seed: try a.optionalSeed("seed") ?? 0, logEvery: try a.positiveInt("log_every"), verbose: try a.bool("verbose"),
+                                        interrupt: a.interpreter.interrupt)
+            return try run.run()
+        },
+        BuiltinFunction("linear_eval", "backbone, train, test, epochs=30, batch=256, lr=0.2",
+                        doc: "Linear probe on frozen features (eval-mode backbone, evaluation views): trains a linear classifier on `train`, returns {top1, top5, train_top1} on `test`.",
+                        example: "print(linear_eval(m2.teacher.backbone, train: data, test: fashion_mnist(split: \"test\")))") { a in
+            let net = try a.module("backbone")
+            let (tr, te) = (try a.dataset("train"), try a.dataset("test"))
+            guard tr.dataset.classCount > 1 else { throw RuntimeFailure("linear_eval: the training data needs labels of at least two classes") }
+            let (ftr, ltr) = try Features.extract(net, dataset: tr.dataset, pipeline: tr.evaluation)
+            let (fte, lte) = try Features.extract(net, dataset: te.dataset, pipeline: te.evaluation)
+            let probe = LinearProbe(epochs: try a.positiveInt("epochs"), batch: try a.positiveInt("batch"), baseLearningRate: try a.double("lr"))
+            let r = try probe.evaluate(train: ftr, trainLabels: ltr, test: fte, testLabels: lte, classes: tr.dataset.classCount)
+            return Convert.record([("top1", .double(r.top1)), ("top5", .double(r.top5)), ("train_top1", .double(r.trainTop1))])
+        },
+        BuiltinFunction("knn_eval", "backbone, train, test, k=200, temperature=0.07",
+                        doc: "Weighted k-nearest-neighbour accuracy (cosine similarity, temperature) of frozen features: `train` is the bank, `test` the queries.",
+                        example: "knn_eval(m2.teacher.backbone, train: data, test: test, k: 20)") { a in
+            let net = try a.module("backbone")
+            let (tr, te) = (try a.dataset("train"), try a.dataset("test"))
+            guard tr.dataset.classCount > 1 else { throw RuntimeFailure("knn_eval: the bank needs labels of at least two classes") }
+            let (ftr, ltr) = try Features.extract(net, dataset: tr.dataset, pipeline: tr.evaluation)
+            let (fte, lte) = try Features.extract(net, dataset: te.dataset, pipeline: te.evaluation)
+            let knn = KNNClassifier(k: try a.positiveInt("k"), temperature: try a.float("temperature"))
+            return .double(try knn.accuracy(bank: ftr, bankLabels: ltr, queries: fte, queryLabels: lte, classes: tr.dataset.classCount))
+        },
+    ]
+}

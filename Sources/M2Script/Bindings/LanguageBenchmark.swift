@@ -1,0 +1,66 @@
+import Foundation
+import Momentum2
+
+/// Measures what the language costs in a training loop: the same Momentum² configuration,
+/// the same inputs, stepped natively (`m2.step(x1, x2)` in Swift) and by a script
+/// (`for i in range(n) { m2.step(x1, x2) }`).
+public enum LanguageBenchmark {
+    /// Seconds per step, each the fastest of `repeats` alternating rounds of `steps` steps.
+    public struct Figures: Codable, Sendable {
+        public var native: Double
+        public var script: Double
+        /// `script / native − 1`.
+        public var overhead: Double { script / native - 1 }
+    }
+
+    /// Times `steps` steps natively and through a script loop, alternating `repeats` rounds
+    /// after one warm-up step each (two models with identical weights, one pair of inputs).
+    /// - Returns: seconds per step, native and scripted.
+    public static func stepOverhead(steps: Int = 10, repeats: Int = 3, width: Int = 16, batch: Int = 32, size: Int = 28,
+                                    channels: Int = 1) throws -> (native: Double, script: Double) {
+        let figures = try measure(steps: steps, repeats: repeats, width: width, batch: batch, size: size, channels: channels)
+        return (figures.native, figures.script)
+    }
+
+    /// ``stepOverhead(steps:repeats:width:batch:size:channels:)`` as a value.
+    public static func measure(steps: Int = 10, repeats: Int = 3, width: Int = 16, batch: Int = 32, size: Int = 28,
+                               channels: Int = 1) throws -> Figures {
+        guard steps > 0, repeats > 0 else { throw RuntimeFailure("steps and repeats must be positive") }
+        var config = MethodConfig(backbone: .init(depth: 18, width: width, inChannels: channels, stem: .small), hidden: 512, out: 128,
+                                  batch: batch, totalSteps: (steps * repeats + 1) * 2)
+        config.warmupSteps = 2
+        let native = try Momentum2Teacher(config: config)
+        let scripted = try Momentum2Teacher(config: config)
+        let g = RandomGenerator(seed: 7)
+        let x1 = try Tensor.randn([batch, channels, size, size], generator: g)
+        let x2 = try Tensor.randn([batch, channels, size, size], generator: g)
+
+        let session = Session(output: { _ in })
+        session.interpreter.globals.define("m2", .object(try MethodObject(scripted)))
+        session.interpreter.globals.define("x1", .tensor(x1))
+        session.interpreter.globals.define("x2", .tensor(x2))
+        let loop = "for i in range(\(steps)) { m2.step(x1, x2) }"
+
+        _ = try native.step(x1, x2)
+        if case .failure(let e) = session.run(source: "m2.step(x1, x2)", file: "<bench>") { throw RuntimeFailure(e.map(\.description).joined()) }
+        var nativeTimes: [Double] = [], scriptTimes: [Double] = []
+        for round in 0..<repeats {
+            // Alternate which side goes first so warm caches and clocks favour neither.
+            for side in round % 2 == 0 ? [0, 1] : [1, 0] {
+                let t0 = Date()
+                if side == 0 {
+                    for _ in 0..<steps { _ = try native.step(x1, x2) }
+                    nativeTimes.append(Date().timeIntervalSince(t0) / Double(steps))
+                } else {
+                    if case .failure(let e) = session.run(source: loop, file: "<bench>") { throw RuntimeFailure(e.map(\.description).joined()) }
+                    scriptTimes.append(Date().timeIntervalSince(t0) / Double(steps))
+                }
+            }
+        }
+        if ProcessInfo.processInfo.environment["M2T_BENCH_VERBOSE"] != nil {
+            print("native", nativeTimes, "script", scriptTimes)
+        }
+        // The fastest round of each: on a shared machine other processes only ever add time.
+        return Figures(native: nativeTimes.min() ?? 0, script: scriptTimes.min() ?? 0)
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import M2Script
+import Momentum2
+
+/// `m2t run FILE.m2t [--set name=value …]`: runs a script in a fresh session.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a .m2t script (exit code 1 and the error with file:line:column on failure).")
+
+    @ArgumentParser.Argument(help: "The script to run.")
+    var file: String
+
+    @Option(name: .customLong("set"), help: "Predefine a variable: name=value (numbers, true/false, nil, or text). Repeatable.")
+    var assignments: [String] = []
+
+    func run() throws {
+        let source: String
+        do {
+            source = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw ExitMessage("cannot read \(file): \(error.localizedDescription)")
+        }
+        let session = Session()
+        for assignment in assignments {
+            let (name, value) = try RunCommand.parse(assignment)
+            session.interpreter.globals.define(name, value)
+        }
+        // Ctrl-C: the trainer polls Interrupt; the interpreter's flag takes a lock, so it is
+        // raised from a dispatch source, never from the signal handler itself.
+        signal(SIGINT, SIG_IGN)
+        let signals = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "m2t.sigint"))
+        var pressed = 0
+        signals.setEventHandler {
+            pressed += 1
+            if pressed > 1 { _exit(130) }
+            FileHandle.standardError.write(Data("\ninterrupt: stopping (Ctrl-C again to quit at once)\n".utf8))
+            Interrupt.request()
+            session.interrupt()
+        }
+        signals.resume()
+        defer { signals.cancel() }
+
+        switch session.run(source: source, file: (file as NSString).lastPathComponent) {
+        case .value:
+            return
+        case .failure(let errors):
+            for e in errors { FileHandle.standardError.write(Data((e.rendered + "\n").utf8)) }
+            throw ExitCode(1)
+        }
+    }
+
+    /// `name=value` → the name and a number, bool, nil or string value.
+    static func parse(_ assignment: String) throws -> (String, Value) {
+        guard let eq = assignment.firstIndex(of: "=") else { throw ValidationError("--set expects name=value, got '\(assignment)'") }
+        let name = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)
+        let text = String(assignment[assignment.index(after: eq)...])
+        guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw ValidationError("--set: '\(name)' is not a variable name")
+        }
+        switch text {
+        case "true": return (name, .bool(true))
+        case "false": return (name, .bool(false))
+        case "nil": return (name, .nil)
+        default:
+            if let i = Int(text) { return (name, .int(i)) }
+            if let d = Double(text) { return (name, .double(d)) }
+            return (name, .string(text))
+        }
+    }
+}
