@@ -32,7 +32,7 @@ build: deps
 # Tests run optimized: the numerics are too slow in a debug build.
 test: deps
 	$(SWIFT) build $(RELEASE) $(TESTING) --build-tests
-	$(SWIFT) test $(RELEASE) $(TESTING) --skip-build
+	$(SWIFT) test $(RELEASE) $(TESTING) --skip-build --disable-swift-testing
 
 bench: build
 	$(M2T) bench --json

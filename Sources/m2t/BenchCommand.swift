@@ -42,6 +42,10 @@ struct BenchCommand: ParsableCommand {
         report.extra["m2t_step_peak_rss_mb"] = step.peakResidentMB
         report.extra["augment_two_view_32_pairs_per_s"] = DataBenchmark.twoViewThroughput()
         report.extra["jpeg224_decode_two_view_images_per_s"] = (try? DataBenchmark.jpegTwoViewThroughput()) ?? 0
+        let language = try LanguageBenchmark.measure()
+        report.extra["language_loop_native_step_s"] = language.native
+        report.extra["language_loop_script_step_s"] = language.script
+        report.extra["language_loop_overhead"] = language.overhead
         print(report.jsonString)
     }
 }

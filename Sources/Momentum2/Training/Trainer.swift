@@ -12,6 +12,9 @@ public struct TrainerOptions: Sendable {
     public var monitorKNN = true
     /// Print progress.
     public var verbose = true
+    /// Stop after this many steps in total (nil: at the method's `totalSteps`). The
+    /// schedules still run over `totalSteps`; a later call can continue.
+    public var stopAtStep: Int?
 
     public init(outputDirectory: URL? = nil) { self.outputDirectory = outputDirectory }
 }
@@ -46,6 +49,9 @@ public final class Trainer {
     public init(m2: Momentum2Teacher, loader: DataLoader, monitor: KNNMonitor?, options: TrainerOptions,
                 resumedState: TrainerState? = nil) throws {
         (self.m2, self.loader, self.monitor, self.options) = (m2, loader, monitor, options)
+        guard loader.batchesPerEpoch > 0 else {
+            throw TensorError.invalidArgument(op: "pretrain", reason: "the dataset has \(loader.dataset.count) images, fewer than one batch of \(loader.batchSize)")
+        }
         let metricsURL = options.outputDirectory?.appendingPathComponent("metrics.jsonl")
         if let s = resumedState {
             if let l = s.loader { try loader.restore(l) }
@@ -72,7 +78,7 @@ public final class Trainer {
 
     /// Trains until the configured total steps (or a stop request).
     public func run() throws -> TrainingSummary {
-        let total = m2.config.totalSteps
+        let total = min(m2.config.totalSteps, options.stopAtStep ?? .max)
         let progress = ProgressReporter(total: total, logEvery: options.logEvery)
         progress.enabled = options.verbose
         let start = Date()
