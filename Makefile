@@ -37,8 +37,10 @@ test: deps
 bench: build
 	$(M2T) bench --json
 
+# The main job: a short Momentum² pre-training on Fashion-MNIST, then the linear probe and
+# the baselines (see `m2t pretrain --help` for every option).
 demo: build
-	$(M2T) bench --json
+	$(M2T) pretrain
 
 clean:
 	rm -rf .build

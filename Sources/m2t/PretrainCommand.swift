@@ -32,6 +32,7 @@ struct PretrainCommand: ParsableCommand {
     @Flag(help: "The original code's double variance correction.") var doubleCorrection = false
     @Option(help: "Epochs of the linear probe.") var probeEpochs = 30
     @Flag(help: "Skip the random-init and raw-pixel baselines.") var noBaselines = false
+    @Flag(help: "Skip the final evaluation (the kNN monitor still runs each epoch).") var noProbe = false
     @Flag(help: "Skip the per-epoch kNN monitor.") var noMonitor = false
     @Option(help: "Output folder for checkpoints, metrics and results.") var output = "runs/m2t"
     @Option(help: "Resume from a checkpoint (e.g. runs/m2t/last.safetensors).") var resume: String?
@@ -93,13 +94,14 @@ struct PretrainCommand: ParsableCommand {
             if let stop = summary.stoppedEarly { throw ExitMessage("training stopped: \(stop)") }
             let exportURL = URL(fileURLWithPath: config.output ?? ".").appendingPathComponent("teacher_backbone.safetensors")
             try Checkpoint.exportBackbone(m2.teacher.backbone, to: exportURL)
-            let rows = try Experiment.evaluate(m2.teacher.backbone, config: config, data: data)
+            let rows = noProbe ? [] : try Experiment.evaluate(m2.teacher.backbone, config: config, data: data)
             let result = ExperimentResult(training: summary, rows: rows, config: config)
             try Experiment.save(result)
             let loss = Double(summary.finalLoss ?? .nan)
             print(String(format: "pre-training: %d steps, %.2f epochs, %.0f s, %.0f images/s, final loss %.4f",
                          summary.steps, summary.epochs, summary.seconds, summary.imagesPerSecond, loss))
-            print(result.table, terminator: "")
+            if let knn = summary.knnTop1 { print(String(format: "kNN monitor at the end: %.2f%%", knn * 100)) }
+            if !rows.isEmpty { print(result.table, terminator: "") }
             print("teacher backbone: \(exportURL.path)")
         } catch let e as ExitMessage {
             throw e
