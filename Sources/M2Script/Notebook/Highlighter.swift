@@ -34,17 +34,17 @@ public enum Highlighter {
                     j += 1
                 }
                 span("s", String(chars[i..<min(j, chars.count)])); i = j
-            } else if c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isNumber && (i == 0 || !isWord(chars[i - 1]) && chars[i - 1] != ".")) {
+            } else if isDigit(c) || (c == "." && i + 1 < chars.count && isDigit(chars[i + 1]) && (i == 0 || !isWord(chars[i - 1]) && chars[i - 1] != ".")) {
                 var j = i
-                while j < chars.count, chars[j].isNumber || chars[j] == "_" || chars[j] == "."
-                        || ((chars[j] == "e" || chars[j] == "E") && j + 1 < chars.count && (chars[j + 1].isNumber || chars[j + 1] == "-"))
+                while j < chars.count, isDigit(chars[j]) || chars[j] == "_" || chars[j] == "."
+                        || ((chars[j] == "e" || chars[j] == "E") && j + 1 < chars.count && (isDigit(chars[j + 1]) || chars[j + 1] == "-"))
                         || ((chars[j] == "-") && j > i && (chars[j - 1] == "e" || chars[j - 1] == "E")) {
                     // `0..<n`: stop before a range operator.
                     if chars[j] == ".", j + 1 < chars.count, chars[j + 1] == "." { break }
                     j += 1
                 }
                 span("n", String(chars[i..<j])); i = j
-            } else if c.isLetter || c == "_" {
+            } else if isWord(c) && !isDigit(c) {
                 var j = i
                 while j < chars.count, isWord(chars[j]) { j += 1 }
                 let word = String(chars[i..<j])
@@ -70,7 +70,14 @@ public enum Highlighter {
         return out
     }
 
-    static func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+    /// Identifier characters: ASCII letters, digits, `_`, and any non-ASCII character (the
+    /// language's identifiers are ASCII; this only decides how to colour stray text).
+    static func isWord(_ c: Character) -> Bool {
+        guard let a = c.asciiValue else { return true }
+        return (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || (a >= 48 && a <= 57) || a == 95
+    }
+
+    static func isDigit(_ c: Character) -> Bool { c.asciiValue.map { $0 >= 48 && $0 <= 57 } ?? false }
 
     /// `name:` inside a call or a dict is a label; `x ? a : b` does not exist in the language,
     /// so any identifier followed by a colon inside brackets qualifies.

@@ -98,7 +98,7 @@ public enum Markdown {
 
     static func listItem(_ line: String) -> (ordered: Bool, text: String)? {
         if line.hasPrefix("- ") || line.hasPrefix("* ") { return (false, String(line.dropFirst(2))) }
-        let digits = line.prefix { $0.isNumber }
+        let digits = line.prefix { Highlighter.isDigit($0) }
         if !digits.isEmpty, line.dropFirst(digits.count).hasPrefix(". ") {
             return (true, String(line.dropFirst(digits.count + 2)))
         }
@@ -138,7 +138,9 @@ public enum Markdown {
                 let tag = double ? "strong" : "em"
                 let width = double ? 2 : 1
                 // `_` inside a word (snake_case) is a letter, not emphasis.
-                if c == "_", i > 0, chars[i - 1].isLetter || chars[i - 1].isNumber { out += "_"; i += 1; continue }
+                let wordBefore = i > 0 && Highlighter.isWord(chars[i - 1])
+                let wordAfter = i + 1 < chars.count && Highlighter.isWord(chars[i + 1])
+                if c == "_", wordBefore && wordAfter { out += "_"; i += 1; continue }
                 if open.last == tag {
                     out += "</\(tag)>"; open.removeLast(); i += width; continue
                 }
