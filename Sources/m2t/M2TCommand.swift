@@ -6,5 +6,5 @@ struct M2TCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "m2t",
         abstract: "Momentum² Teacher: explore and run self-supervised pre-training.",
-        subcommands: [PretrainCommand.self, EvalCommand.self, ViewsCommand.self, BenchCommand.self, SummaryCommand.self, RunCommand.self])
+        subcommands: [PretrainCommand.self, EvalCommand.self, ViewsCommand.self, BenchCommand.self, SummaryCommand.self, RunCommand.self, NotebookCommand.self])
 }

@@ -1,5 +1,11 @@
 /// print, len, str, type, help, assert and conversions.
 enum CoreBuiltins {
+    /// `M2T_QUICK` set to `1`, `true` or `yes` (read on every call, so a test can set it).
+    static var isQuick: Bool {
+        guard let v = ProcessInfo.processInfo.environment["M2T_QUICK"]?.lowercased() else { return false }
+        return ["1", "true", "yes"].contains(v)
+    }
+
     static let all: [BuiltinFunction] = [
         BuiltinFunction("print", "*values, sep=\" \", end=\"\n\"", doc: "Writes the values separated by `sep`, then `end`.",
                         example: "print(\"loss\", 0.25)") { a in
@@ -52,6 +58,12 @@ enum CoreBuiltins {
             return .double(try a.double("value"))
         },
         BuiltinFunction("bool", "value", doc: "The value's truth.", example: "bool([])  # false") { a in .bool(try a["value"].isTruthy()) },
+        BuiltinFunction("quick", "small=nil, full=nil",
+                        doc: "Whether the environment variable M2T_QUICK is 1 (or true/yes); quick(small, full) picks `small` in quick mode and `full` otherwise. Lessons use it to shrink their data and steps so the test suite runs them in seconds.",
+                        example: "let steps = quick(4, 300)") { a in
+            if a.isNil("small") && a.isNil("full") { return .bool(CoreBuiltins.isQuick) }
+            return CoreBuiltins.isQuick ? a["small"] : a["full"]
+        },
         BuiltinFunction("help", "value=nil", doc: "Describes a builtin, a function or a value's members; with no argument, lists the builtins.",
                         example: "help(zeros)") { a in
             a.interpreter.write(Help.text(for: a["value"], registry: a.interpreter.registry) + "\n")

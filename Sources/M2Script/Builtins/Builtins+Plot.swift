@@ -11,9 +11,17 @@ enum PlotBuiltins {
     }
 
     static let all: [BuiltinFunction] = [
-        BuiltinFunction("plot", "values, title=nil", doc: "Draws values (a list, a 1-D tensor, or a list of series) as a chart.",
+        BuiltinFunction("plot", "values, title=nil, labels=nil, xlabel=nil, ylabel=nil",
+                        doc: "Draws values (a list, a 1-D tensor, or a list of series) as a chart; `labels` names the series, `xlabel`/`ylabel` the axes.",
                         example: "plot([1, 4, 9, 16], title: \"squares\")") { a in
-            let plot = Plot(series: try series(a["values"]), title: a.isNil("title") ? nil : a["title"].description)
+            let text = { (name: String) in a.isNil(name) ? nil : a[name].description }
+            var labels: [String] = []
+            if !a.isNil("labels") {
+                guard let items = a["labels"].sequenceItems else { throw a.fail("labels", "a list of names") }
+                labels = items.map(\.description)
+            }
+            let plot = Plot(series: try series(a["values"]), title: text("title"), labels: labels,
+                            xLabel: text("xlabel"), yLabel: text("ylabel"))
             a.interpreter.plotSink.render(plot)
             return .nil
         },

@@ -4,11 +4,18 @@ public struct Plot {
     public var series: [[Double]]
     /// An optional caption.
     public var title: String?
+    /// One name per series for a legend (may be shorter than `series`).
+    public var labels: [String]
+    /// Axis captions.
+    public var xLabel: String?, yLabel: String?
 
     /// A plot; see the properties.
-    public init(series: [[Double]], title: String? = nil) {
+    public init(series: [[Double]], title: String? = nil, labels: [String] = [], xLabel: String? = nil, yLabel: String? = nil) {
         self.series = series
         self.title = title
+        self.labels = labels
+        self.xLabel = xLabel
+        self.yLabel = yLabel
     }
 }
 
@@ -70,6 +77,7 @@ public final class TerminalPlotSink: PlotSink {
         lines.append(String(repeating: " ", count: 11) + "└" + String(repeating: "─", count: ys.count))
         lines.append(String(repeating: " ", count: 12) + "\(first.count) points, first \(Value.format(first.first ?? 0)), last \(Value.format(first.last ?? 0))")
         for s in plot.series.dropFirst() { lines.append(String(repeating: " ", count: 12) + sparkline(s, width: width)) }
+        if !plot.labels.isEmpty { lines.append(String(repeating: " ", count: 12) + "series: " + plot.labels.joined(separator: ", ")) }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import M2Script
+
+/// `m2t notebook FILE.m2t -o FILE.html`: runs a lesson and writes it as one self-contained
+/// HTML page (prose, highlighted code, outputs, inline SVG plots, errors in place).
+struct NotebookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notebook",
+        abstract: "Run a lesson and render it as a self-contained HTML page.",
+        discussion: """
+        Prose comes from the comment blocks that start in the first column ('# ' + Markdown); \
+        every other line is code. The cells run in one session; a failing cell shows its error \
+        in place and the cells after it are marked skipped. The page is written even then \
+        (atomically), and the exit code is 1. M2T_QUICK=1 (or --quick) makes lessons run \
+        their reduced size.
+        """)
+
+    @ArgumentParser.Argument(help: "The lesson to run.")
+    var file: String
+
+    @Option(name: .shortAndLong, help: "Where to write the page (default: FILE with .html).")
+    var output: String?
+
+    @Flag(help: "Run the lesson's reduced size (sets M2T_QUICK=1).")
+    var quick = false
+
+    @Option(name: .customLong("set"), help: "Predefine a variable: name=value. Repeatable.")
+    var assignments: [String] = []
+
+    func run() throws {
+        let source: String
+        do {
+            source = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw ExitMessage("cannot read \(file): \(error.localizedDescription)")
+        }
+        if quick { setenv("M2T_QUICK", "1", 1) }
+        let values = try assignments.map(RunCommand.parse)
+        let target = output ?? ((file as NSString).deletingPathExtension + ".html")
+        let notebook = Notebook(source: source, file: (file as NSString).lastPathComponent)
+        let stderr = FileHandle.standardError
+        notebook.run(prepare: { session in
+            for (name, value) in values { session.interpreter.globals.define(name, value) }
+        }, progress: { i, n in
+            stderr.write(Data("notebook: cell \(i + 1)/\(n)\n".utf8))
+        })
+        let html = NotebookPage.render(notebook)
+        do {
+            try Data(html.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
+        } catch {
+            throw ExitMessage("cannot write \(target): \(error.localizedDescription)")
+        }
+        stderr.write(Data("notebook: wrote \(target) (\(String(format: "%.1f", notebook.seconds)) s)\n".utf8))
+        if let e = notebook.firstError {
+            stderr.write(Data((e + "\n").utf8))
+            throw ExitCode(1)
+        }
+    }
+}
