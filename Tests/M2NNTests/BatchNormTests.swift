@@ -53,6 +53,16 @@ final class BatchNormTests: XCTestCase {
         }
     }
 
+    /// After T iterations α stays at 0: later forwards normalize with the running statistics.
+    func testMomentumStaysAtZeroAfterTheSchedule() throws {
+        let bn = try BatchNorm(2, dimensions: 1)
+        bn.useMomentumStatistics(totalIterations: 2)
+        let x = try Tensor.randn([4, 2], generator: RandomGenerator(seed: 1))
+        for _ in 0..<6 { _ = try bn(x) }
+        XCTAssertEqual(bn.momentumState.iterations, 3)
+        XCTAssertEqual(bn.momentumState.alpha, 0)
+    }
+
     func testTrainingNeedsMoreThanOneValue() throws {
         let bn = try BatchNorm(3, dimensions: 1)
         XCTAssertThrowsError(try bn(Tensor.zeros([1, 3])))

@@ -131,7 +131,9 @@ public final class BatchNorm: Module {
             s.pendingViews = 0
             s.pendingMean = []; s.pendingVariance = []
             s.iterations += 1
-            s.alpha = Float((cos(Double.pi * Double(s.iterations) / Double(s.totalIterations)) + 1) / 2)
+            // Past the end of the schedule α stays at 0 (the cosine would rise again).
+            let t = min(s.iterations, s.totalIterations)
+            s.alpha = Float((cos(Double.pi * Double(t) / Double(s.totalIterations)) + 1) / 2)
         }
         momentumState = s
     }
