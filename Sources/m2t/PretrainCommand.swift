@@ -37,6 +37,8 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Output folder for checkpoints, metrics and results.") var output = "runs/m2t"
     @Option(help: "Resume from a checkpoint (e.g. runs/m2t/last.safetensors).") var resume: String?
     @Option(help: "Seed of everything random.") var seed: UInt64 = 0
+    @Option(help: "Steps between progress lines and metrics records.") var logEvery = 20
+    @Option(help: "Steps between checkpoints (also written at every epoch end and on Ctrl-C).") var checkpointEvery = 200
     @Option(help: "Use only this many training images.") var trainLimit: Int?
     @Option(help: "Use only this many test images.") var testLimit: Int?
     @Flag(help: "Paper's ImageNet settings (ResNet-50, heads 4096/256, batch 128, lr 0.05/256, no warm-up).") var paperPreset = false
@@ -80,14 +82,26 @@ struct PretrainCommand: ParsableCommand {
         e.baselines = !noBaselines
         e.monitorKNN = !noMonitor
         e.trainLimit = trainLimit
+        guard logEvery > 0, checkpointEvery > 0 else { throw ValidationError("--log-every and --checkpoint-every must be positive") }
+        e.logEvery = logEvery
+        e.checkpointEvery = checkpointEvery
         e.testLimit = testLimit
         return e
     }
 
     func run() throws {
         Interrupt.installSignalHandler()
-        let config = try experiment()
+        var config = try experiment()
         do {
+            // A resumed run continues the recorded experiment (data, seed, batch, budget),
+            // whatever the other options say, so that it reproduces the original losses.
+            if let resume {
+                let (_, state) = try Checkpoint.read(URL(fileURLWithPath: resume))
+                if let json = state.run["experiment"], let recorded = try? JSONDecoder().decode(ExperimentConfig.self, from: Data(json.utf8)) {
+                    config = recorded
+                    config.output = output
+                }
+            }
             let data = try config.data.load(trainLimit: config.trainLimit, testLimit: config.testLimit)
             FileHandle.standardError.write(Data("data: \(data.name), \(data.train.count) training images\(data.test.map { ", \($0.count) test" } ?? "")\n".utf8))
             let (m2, summary) = try Experiment.pretrain(config, data: data, resume: resume.map { URL(fileURLWithPath: $0) })

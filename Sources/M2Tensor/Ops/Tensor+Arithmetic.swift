@@ -35,9 +35,8 @@ extension Tensor {
     }
 
     /// Elementwise negation.
-    public static prefix func - (a: Tensor) -> Tensor {
-        // Same shape as an existing tensor: the allocation cannot be refused.
-        try! Kernels.unary(NegF.self, a).recorded("neg", [a]) { g in try a.accumulateGrad(-g) }
+    public static prefix func - (a: Tensor) throws -> Tensor {
+        try Kernels.unary(NegF.self, a).recorded("neg", [a]) { g in try a.accumulateGrad(-g) }
     }
 
     public static func + (a: Tensor, s: Float) throws -> Tensor { try a + Tensor(scalar: s) }

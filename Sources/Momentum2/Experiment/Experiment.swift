@@ -106,9 +106,11 @@ public enum Experiment {
                                 verbose: Bool = true) throws -> (Momentum2Teacher, TrainingSummary) {
         let out = config.output.map { URL(fileURLWithPath: $0) }
         let loader = try DataLoader(dataset: data.train, batchSize: config.method.batch, views: .pair(data.views), seed: config.seed)
-        let monitor: KNNMonitor? = config.monitorKNN && data.test != nil && data.train.classCount > 1
-            ? KNNMonitor(bank: SubsetDataset(data.train, count: config.knnBank, seed: config.seed &+ 1),
-                         queries: SubsetDataset(data.test!, count: config.knnQueries, seed: config.seed &+ 2), pipeline: data.evaluation) : nil
+        var monitor: KNNMonitor?
+        if config.monitorKNN, let test = data.test, data.train.classCount > 1 {
+            monitor = KNNMonitor(bank: SubsetDataset(data.train, count: config.knnBank, seed: config.seed &+ 1),
+                                 queries: SubsetDataset(test, count: config.knnQueries, seed: config.seed &+ 2), pipeline: data.evaluation)
+        }
         var options = TrainerOptions(outputDirectory: out)
         options.verbose = verbose
         options.logEvery = config.logEvery
