@@ -6,5 +6,6 @@ struct M2TCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "m2t",
         abstract: "Momentum² Teacher: explore and run self-supervised pre-training.",
-        subcommands: [PretrainCommand.self, EvalCommand.self, ViewsCommand.self, BenchCommand.self, SummaryCommand.self])
+        subcommands: [ReplCommand.self, PretrainCommand.self, EvalCommand.self, ViewsCommand.self, BenchCommand.self, SummaryCommand.self],
+        defaultSubcommand: ReplCommand.self)
 }
