@@ -67,6 +67,11 @@ final class LineEditor {
             }
             if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
                 rl_callback_read_char()
+                // Keys readline pushed back for itself (Enter ending a Ctrl-R search is
+                // re-dispatched this way) or a keyboard macro: poll would never see them.
+                while !PendingLine.done, rl_pending_input != 0 || rl_executing_macro != nil {
+                    rl_callback_read_char()
+                }
                 if PendingLine.done {
                     if let line = PendingLine.line { return .line(line) }
                     fputs("\n", stdout)

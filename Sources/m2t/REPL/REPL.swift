@@ -96,6 +96,8 @@ final class REPL {
             return true
         case .failure(let errors):
             terminal.startLine()
+            // The terminal echoed "^C" without a newline.
+            if errors.first?.kind == .interrupted { terminal.write("\n") }
             for e in errors { terminal.error(e.rendered + "\n") }
             return false
         }
