@@ -17,6 +17,9 @@ final class PseudoTerminal {
     private(set) var screen = ""
     /// Where the next ``expect(_:timeout:)`` starts looking.
     private var mark: String.Index
+    /// After one failed expectation the rest fail at once instead of each waiting out its
+    /// timeout (corelibs XCTest keeps going after a failure).
+    private var failed = false
 
     /// Starts `executable` with `arguments` and exactly `environment`.
     init(executable: String, arguments: [String] = [], environment: [String: String]) throws {
@@ -60,6 +63,7 @@ final class PseudoTerminal {
     /// Waits until `text` appears after the previous match; returns whether it did.
     @discardableResult
     func expect(_ text: String, timeout: TimeInterval = 60, file: StaticString = #filePath, line: UInt = #line) -> Bool {
+        guard !failed else { return false }
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             if let range = screen.range(of: text, range: mark..<screen.endIndex) {
@@ -67,6 +71,7 @@ final class PseudoTerminal {
                 return true
             }
             guard Date() < deadline, pump(until: deadline) else {
+                failed = true
                 XCTFail("the screen never showed \(text.debugDescription); it shows:\n\(screen[mark...])", file: file, line: line)
                 return false
             }
