@@ -30,6 +30,8 @@ final class REPLTerminalTests: XCTestCase {
     /// surviving it (and an error), Ctrl-D to leave; the history file keeps the lines.
     func testSessionThroughPseudoTerminal() throws {
         let t = try startREPL()
+        // Each key waits for the prompt: keys typed earlier are typeahead the tty echoes
+        // in cooked mode (and a Ctrl-D there is the tty's end of file, not readline's).
         t.expect(">>> ")
 
         // An unfinished block continues on "..." prompts.
@@ -45,6 +47,7 @@ final class REPLTerminalTests: XCTestCase {
         t.expect(">>> ")
         t.type("total\r")
         t.expect("\n50\n")
+        t.expect(">>> ")
 
         // Tab completes a member after '.': "t.sha" becomes "t.shape".
         t.type("let t = zeros(2, 3)\r")
@@ -53,20 +56,25 @@ final class REPLTerminalTests: XCTestCase {
         t.expect("t.shape")
         t.type("\r")
         t.expect("[2, 3]")
+        t.expect(">>> ")
 
         // Tab completes a keyword argument inside a call.
         t.type("scaled_sum(1, off\t")
         t.expect("scaled_sum(1, offset: ")
         t.type("4)\r")
         t.expect("\n50\n")
+        t.expect(">>> ")
         t.type("_ + 1\r")
         t.expect("\n51\n")
+        t.expect(">>> ")
 
         // An error keeps the variables defined before it.
         t.type("total + \"a\"\r")
         t.expect("error: cannot apply '+'")
+        t.expect(">>> ")
         t.type("total\r")
         t.expect("\n50\n")
+        t.expect(">>> ")
 
         // Ctrl-C stops an endless loop and returns to the prompt with the session intact.
         t.type("var spins = 0\r")
@@ -79,12 +87,14 @@ final class REPLTerminalTests: XCTestCase {
         t.expect(">>> ")
         t.type("spins > 0 and total == 50\r")
         t.expect("\ntrue\n")
+        t.expect(">>> ")
 
         // Ctrl-C at the prompt throws the line away.
         t.type("let lost = 1\u{03}")
         t.expect(">>> ")
         t.type("total + 1\r")
         t.expect("\n51\n")
+        t.expect(">>> ")
 
         // Ctrl-D on an empty line leaves with status 0.
         t.type("\u{04}")
@@ -112,19 +122,25 @@ final class REPLTerminalTests: XCTestCase {
         t.type(":load \(script.path)\r")
         t.expect("setup ran")
         t.expect("loaded ")
+        t.expect(">>> ")
         t.type(":vars\r")
         t.expect("answer")
         t.expect("42")
         t.expect("loaded_value")
+        t.expect(">>> ")
         t.type(":time answer * loaded_value\r")
         t.expect("294")
         t.expect("wall time: ")
+        t.expect(">>> ")
         t.type(":help zeros\r")
         t.expect("A tensor of zeros")
+        t.expect(">>> ")
         t.type(":reset\r")
         t.expect("session reset")
+        t.expect(">>> ")
         t.type("answer\r")
         t.expect("undefined variable 'answer'")
+        t.expect(">>> ")
         t.type(":quit\r")
         XCTAssertEqual(t.waitForExit(), 0, t.screen)
     }
