@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(name: "M2DataTests", dependencies: ["M2Data"]),
         .testTarget(name: "Momentum2Tests", dependencies: ["Momentum2"], resources: [.copy("Fixtures")]),
         .testTarget(name: "M2ScriptTests", dependencies: ["M2Script"], exclude: ["Scripts"]),
+        .testTarget(name: "REPLTests", dependencies: ["M2Script"]),
     ],
     swiftLanguageModes: [.v5]
 )

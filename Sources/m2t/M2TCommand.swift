@@ -1,10 +1,13 @@
 import ArgumentParser
 
-/// `m2t`: the command line of M2T.
+/// `m2t`: the command line of M2T. With no arguments it opens the REPL (or runs a script
+/// piped to standard input).
 @main
 struct M2TCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "m2t",
         abstract: "Momentum² Teacher: explore and run self-supervised pre-training.",
-        subcommands: [PretrainCommand.self, EvalCommand.self, ViewsCommand.self, BenchCommand.self, SummaryCommand.self, RunCommand.self, NotebookCommand.self])
+        subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self, PretrainCommand.self, EvalCommand.self,
+                      ViewsCommand.self, BenchCommand.self, SummaryCommand.self],
+        defaultSubcommand: ReplCommand.self)
 }
