@@ -12,7 +12,7 @@ final class ArithmeticTests: XCTestCase {
         XCTAssertEqual(try (a - b).scalars, [-5, -3, -1, 1, 3, 5])
         XCTAssertEqual(try (a * b).scalars, [6, 10, 12, 12, 10, 6])
         assertClose(try a / b, [1.0 / 6, 0.4, 0.75, 4.0 / 3, 2.5, 6], shape: [2, 3])
-        XCTAssertEqual((-a).scalars, [-1, -2, -3, -4, -5, -6])
+        XCTAssertEqual(try (-a).scalars, [-1, -2, -3, -4, -5, -6])
         XCTAssertEqual(try (a + 1).scalars, [2, 3, 4, 5, 6, 7])
         XCTAssertEqual(try (10 - a).scalars, [9, 8, 7, 6, 5, 4])
         XCTAssertEqual(try (a - 1).scalars, [0, 1, 2, 3, 4, 5])
@@ -81,7 +81,7 @@ final class ArithmeticTests: XCTestCase {
             try checkGradients([x, m], eps: 1e-3, "minimum \(sa) \(sb)") { t in try t[0].minimum(t[1]) }
         }
         let x = try randn([2, 3], seed: 50)
-        try checkGradients([x]) { t in -t[0] }
+        try checkGradients([x]) { t in try -t[0] }
         try checkGradients([x]) { t in try (3 - t[0]) * 2 + t[0] / 4 - 1 }
         let pos = try Tensor.uniform([2, 3], low: 0.5, high: 2, generator: RandomGenerator(seed: 51), requiresGrad: true)
         try checkGradients([pos], eps: 1e-3) { t in try 1 / t[0] }
@@ -121,7 +121,7 @@ final class ArithmeticTests: XCTestCase {
             XCTAssertEqual(try (x / (y + 1)).scalars, try (xc / (yc + 1)).scalars)
             XCTAssertEqual(try x.maximum(y).scalars, try xc.maximum(yc).scalars)
             XCTAssertEqual(try (x * 3).scalars, try (xc * 3).scalars)
-            XCTAssertEqual((-x).scalars, (-xc).scalars)
+            XCTAssertEqual(try (-x).scalars, try (-xc).scalars)
         }
         XCTAssertEqual(stepped.scalars, [5, 3, 1, 17, 15, 13])
         // Broadcasting a strided view against a strided view of another rank.

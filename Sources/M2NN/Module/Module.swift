@@ -112,18 +112,14 @@ open class Module: CustomStringConvertible {
     /// Clears every parameter's gradient.
     public func zeroGrad() { for p in parameters { p.zeroGrad() } }
 
-    /// The tree, one module per line: `(conv1): Conv2d(1→16, k3, s1, p1)  # weight [16, 1, 3, 3]`
-    /// with children indented, and the total parameter count on the first line.
+    /// The tree, one module per line: `(layer1): Sequential` with children indented.
+    /// ``summaryTable(input:)`` adds output shapes and parameter counts.
     public var description: String { treeDescription(name: nil, indent: 0) }
 
     func treeDescription(name: String?, indent: Int) -> String {
         let pad = String(repeating: "  ", count: indent)
-        var head = (name.map { "(\($0)): " } ?? "") + typeName + (extraDescription.isEmpty ? "" : "(\(extraDescription))")
-        if indent == 0 { head += "  # \(parameterCount) parameters" }
-        if children.isEmpty {
-            let own = ownParameters.map { "\($0.name) \($0.tensor.shape)" }
-            return pad + head + (own.isEmpty ? "" : "  # " + own.joined(separator: ", "))
-        }
+        let head = (name.map { "(\($0)): " } ?? "") + typeName + (extraDescription.isEmpty ? "" : "(\(extraDescription))")
+        if children.isEmpty { return pad + head }
         let inner = children.map { $0.module.treeDescription(name: $0.name, indent: indent + 1) }.joined(separator: "\n")
         return pad + head + " {\n" + inner + "\n" + pad + "}"
     }

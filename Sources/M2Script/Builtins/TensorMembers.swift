@@ -153,6 +153,6 @@ enum TensorMembers {
     static let unaryOps: [(String, (Tensor) throws -> Tensor)] = [
         ("exp", { try $0.exp() }), ("log", { try $0.log() }), ("sqrt", { try $0.sqrt() }),
         ("relu", { try $0.relu() }), ("sigmoid", { try $0.sigmoid() }), ("tanh", { try $0.tanh() }),
-        ("abs", { try $0.abs() }), ("square", { try $0.square() }), ("neg", { -$0 }),
+        ("abs", { try $0.abs() }), ("square", { try $0.square() }), ("neg", { try -$0 }),
     ]
 }

@@ -8,7 +8,7 @@ extension Interpreter {
         case (.not, _): return .bool(!(try v.isTruthy()))
         case (.negate, .int(let i)): return i == Int.min ? .double(-Double(i)) : .int(-i)
         case (.negate, .double(let d)): return .double(-d)
-        case (.negate, .tensor(let t)): return .tensor(-t)
+        case (.negate, .tensor(let t)): return .tensor(try -t)
         case (.plus, .int), (.plus, .double), (.plus, .tensor): return v
         default: throw RuntimeFailure("cannot apply '\(op.rawValue)' to a \(v.typeName)")
         }
