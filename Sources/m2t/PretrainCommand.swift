@@ -9,10 +9,7 @@ struct PretrainCommand: ParsableCommand {
         commandName: "pretrain",
         abstract: "Pre-train a backbone with Momentum² Teacher, then run the linear probe and the baselines.")
 
-    @Option(help: "Data: fashion-mnist, cifar10 or folder.") var data = "fashion-mnist"
-    @Option(help: "Data directory (fashion-mnist: the IDX files; cifar10: the .bin batches; folder: <root>/<class>/*).") var dataDir: String?
-    @Option(help: "Test folder for --data folder.") var testDir: String?
-    @Option(help: "Image side for --data folder.") var imageSize = 64
+    @OptionGroup var dataOptions: DataOptions
     @Option(help: "Backbone: resnet18, resnet34 or resnet50.") var arch = "resnet18"
     @Option(help: "Channels of the first stage.") var width = 16
     @Option(help: "Stem: small or imagenet.") var stem: ResNet.Stem = .small
@@ -44,19 +41,9 @@ struct PretrainCommand: ParsableCommand {
     @Flag(help: "Paper's ImageNet settings (ResNet-50, heads 4096/256, batch 128, lr 0.05/256, no warm-up).") var paperPreset = false
 
     func experiment() throws -> ExperimentConfig {
-        let source: DataSource
-        switch data {
-        case "fashion-mnist": source = .fashionMNIST(directory: dataDir)
-        case "cifar10":
-            guard let dataDir else { throw ValidationError("--data cifar10 needs --data-dir") }
-            source = .cifar10(directory: dataDir)
-        case "folder":
-            guard let dataDir else { throw ValidationError("--data folder needs --data-dir") }
-            source = .imageFolder(train: dataDir, test: testDir, size: imageSize)
-        default: throw ValidationError("unknown --data '\(data)': use fashion-mnist, cifar10 or folder")
-        }
+        let source = try dataOptions.source()
         guard arch.hasPrefix("resnet"), let depth = Int(arch.dropFirst(6)) else { throw ValidationError("unknown --arch '\(arch)'") }
-        let channels = data == "fashion-mnist" ? 1 : 3
+        let channels = dataOptions.channels
         var m: MethodConfig
         if paperPreset {
             m = .paperImageNet(totalSteps: 1)
