@@ -61,6 +61,12 @@ final class BatchNormTests: XCTestCase {
         for _ in 0..<6 { _ = try bn(x) }
         XCTAssertEqual(bn.momentumState.iterations, 3)
         XCTAssertEqual(bn.momentumState.alpha, 0)
+        // At α = 0 the batch statistics are still measured (for inspection) and the running
+        // ones no longer move.
+        XCTAssertEqual(bn.lastBatchMean?.count, 2)
+        let before = bn.runningMean.scalars
+        for _ in 0..<2 { _ = try bn(x) }
+        XCTAssertEqual(bn.runningMean.scalars, before)
     }
 
     func testTrainingNeedsMoreThanOneValue() throws {

@@ -108,7 +108,7 @@ public final class BatchNorm: Module {
             // The original code applies n/(n−1) to an already unbiased variance.
             let factor = varianceCorrection == .double ? unbias * unbias : unbias
             let r = try batchNorm(x, weight: weight, bias: bias, eps: eps, batchWeight: alpha, varianceFactor: factor,
-                                  runningMean: runningMean, runningVariance: runningVariance)
+                                  runningMean: runningMean, runningVariance: runningVariance, computeBatchStatistics: true)
             let mean = r.batchMean ?? []
             let variance = (r.batchVariance ?? []).map { $0 * factor }
             (lastBatchMean, lastBatchVariance) = (mean, variance)
@@ -121,6 +121,10 @@ public final class BatchNorm: Module {
     /// statistics with their average and advances α.
     func accumulateView(mean: [Float], variance: [Float]) throws {
         var s = momentumState
+        guard mean.count == features, variance.count == features,
+              s.pendingViews == 0 || (s.pendingMean.count == features && s.pendingVariance.count == features) else {
+            throw TensorError.invalidArgument(op: "BatchNorm\(dimensions)d momentum update", reason: "statistics of \(mean.count) channels for \(features) features")
+        }
         if s.pendingViews == 0 { s.pendingMean = mean; s.pendingVariance = variance } else {
             for c in 0..<features { s.pendingMean[c] += mean[c]; s.pendingVariance[c] += variance[c] }
         }

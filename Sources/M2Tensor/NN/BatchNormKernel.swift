@@ -30,9 +30,11 @@ public struct BatchNormOutput {
 ///   - varianceFactor: f, applied to the biased batch variance before mixing.
 ///   - runningMean: μ_r `[C]`, required when α < 1.
 ///   - runningVariance: σ²_r `[C]`, required when α < 1.
+///   - computeBatchStatistics: return the batch statistics even when α = 0.
 public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5,
                       batchWeight alpha: Float = 1, varianceFactor: Float = 1,
-                      runningMean: Tensor? = nil, runningVariance: Tensor? = nil) throws -> BatchNormOutput {
+                      runningMean: Tensor? = nil, runningVariance: Tensor? = nil,
+                      computeBatchStatistics: Bool = false) throws -> BatchNormOutput {
     guard x.rank == 2 || x.rank == 4 else {
         throw TensorError.invalidShape(op: "batch_norm", shape: x.shape, reason: "expected [N, C] or [N, C, H, W]")
     }
@@ -48,6 +50,8 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
     }
     guard alpha == 0 || n > 0 else { throw TensorError.invalidArgument(op: "batch_norm", reason: "empty batch") }
 
+    // Batch statistics are needed to normalize when α > 0, and by callers that record them.
+    let wantStatistics = alpha > 0 || computeBatchStatistics
     let xd = x.contiguousData()
     defer { withExtendedLifetime(xd) {} }
     let xp = xd.base
@@ -64,7 +68,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
                     let (bm, bv, mm, istd) = (bm.baseAddress!, bv.baseAddress!, mm.baseAddress!, istd.baseAddress!)
                     Parallel.forEach(C, costPerItem: 3 * n) { c in
                         var mean: Float = 0, variance: Float = 0
-                        if alpha > 0 {
+                        if wantStatistics {
                             var s = 0.0
                             for i in 0..<N { s += Double(Kernels.sum(xp + i * C * plane + c * plane, plane)) }
                             mean = Float(s / Double(n))
@@ -135,7 +139,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
         if let weight { try weight.accumulateGrad(Tensor(dGamma, shape: [C])) }
         if let bias { try bias.accumulateGrad(Tensor(dBeta, shape: [C])) }
     }
-    return BatchNormOutput(output: out, batchMean: alpha > 0 ? bMean : nil, batchVariance: alpha > 0 ? bVar : nil, countPerChannel: n)
+    return BatchNormOutput(output: out, batchMean: wantStatistics ? bMean : nil, batchVariance: wantStatistics ? bVar : nil, countPerChannel: n)
 }
 
 /// Inner loops of batch normalization.
