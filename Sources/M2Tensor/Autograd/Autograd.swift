@@ -11,14 +11,21 @@ public final class GradNode {
     /// The operation's name, for printing (`"conv2d"`, `"add"`…).
     public let name: String
     /// The inputs that require gradients.
-    let parents: [Tensor]
+    private(set) var parents: [Tensor]
     /// Receives the output's gradient; accumulates into the parents'.
-    let backward: (Tensor) throws -> Void
+    private(set) var backward: (Tensor) throws -> Void
 
     init(name: String, parents: [Tensor], backward: @escaping (Tensor) throws -> Void) {
         self.name = name
         self.parents = parents
         self.backward = backward
+    }
+
+    /// Drops the inputs and the closure (with everything it captured), so that releasing
+    /// the node afterwards frees nothing further (see ``GraphRelease``).
+    func dropInputs() {
+        parents = []
+        backward = { _ in }
     }
 }
 

@@ -43,6 +43,11 @@ public final class Tensor: @unchecked Sendable {
         self.requiresGrad = requiresGrad
     }
 
+    deinit {
+        // Freed through a worklist so that dropping a deep graph cannot overflow the stack.
+        if gradFn != nil { GraphRelease.release(&gradFn) }
+    }
+
     /// A contiguous tensor over fresh, uninitialized storage.
     init(uninitializedShape shape: [Int]) throws {
         let count = try Shape.elementCount(shape, op: "allocate")
