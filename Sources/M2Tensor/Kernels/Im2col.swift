@@ -28,6 +28,9 @@ public struct ConvGeometry: Equatable, Sendable {
     public var outPlane: Int { outHeight * outWidth }
     /// Input positions per image.
     public var inPlane: Int { height * width }
+    /// Stride 1 with an output as large as the input (3×3 with padding 1, 7×7 with padding 3…):
+    /// each row of the column matrix is then the image plane shifted by a constant offset.
+    var isSameSizeStride1: Bool { stride == 1 && outHeight == height && outWidth == width }
     /// Multiply–adds of the forward pass times two.
     public var forwardFLOPs: Double { 2 * Double(batch) * Double(outChannels) * Double(patchSize) * Double(outPlane) }
 }
@@ -36,6 +39,12 @@ extension Kernels {
     /// Unfolds images `first..<first+n` of `x` into `col[patchSize, n·outPlane]`:
     /// `col[(c·kh + i)·kw + j, img·outPlane + oh·ow + ow] = x[img, c, oh·s − p + i, ow·s − p + j]`.
     static func im2col(_ g: ConvGeometry, _ x: UnsafePointer<Float>, first: Int, n: Int, _ col: UnsafeMutablePointer<Float>) {
+        if g.isSameSizeStride1 { return im2colShifted(g, x, first: first, n: n, col) }
+        im2colRows(g, x, first: first, n: n, col)
+    }
+
+    /// ``im2col`` for any geometry, output row by output row.
+    static func im2colRows(_ g: ConvGeometry, _ x: UnsafePointer<Float>, first: Int, n: Int, _ col: UnsafeMutablePointer<Float>) {
         let cols = n * g.outPlane
         let (H, W, s, p, wo) = (g.height, g.width, g.stride, g.padding, g.outWidth)
         for c in 0..<g.inChannels {
@@ -73,8 +82,14 @@ extension Kernels {
     }
 
     /// The adjoint of ``im2col``: adds `col` back into images `first..<first+n` of `dx`
-    /// (which the caller has zeroed).
-    static func col2im(_ g: ConvGeometry, _ col: UnsafePointer<Float>, first: Int, n: Int, _ dx: UnsafeMutablePointer<Float>) {
+    /// (which the caller has zeroed). `col` is scratch: the fast path zeroes entries of it.
+    static func col2im(_ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, first: Int, n: Int, _ dx: UnsafeMutablePointer<Float>) {
+        if g.isSameSizeStride1 { return col2imShifted(g, col, first: first, n: n, dx) }
+        col2imRows(g, col, first: first, n: n, dx)
+    }
+
+    /// ``col2im`` for any geometry, output row by output row.
+    static func col2imRows(_ g: ConvGeometry, _ col: UnsafePointer<Float>, first: Int, n: Int, _ dx: UnsafeMutablePointer<Float>) {
         let cols = n * g.outPlane
         let (H, W, s, p, wo) = (g.height, g.width, g.stride, g.padding, g.outWidth)
         for c in 0..<g.inChannels {
@@ -103,6 +118,82 @@ extension Kernels {
                     }
                 }
             }
+        }
+    }
+
+    /// ``im2col`` for ``ConvGeometry/isSameSizeStride1``: per (channel, tap, image) one
+    /// contiguous copy of the plane shifted by `(i − p)·W + (j − p)`, then zeros over the rows
+    /// and the few columns the shift carried across the border. Much cheaper than row by row
+    /// on small planes, where the per-row loop overhead dominated.
+    static func im2colShifted(_ g: ConvGeometry, _ x: UnsafePointer<Float>, first: Int, n: Int, _ col: UnsafeMutablePointer<Float>) {
+        let P = g.outPlane, W = g.width, cols = n * P
+        for c in 0..<g.inChannels {
+            for i in 0..<g.kernelH {
+                for j in 0..<g.kernelW {
+                    let row = col + ((c * g.kernelH + i) * g.kernelW + j) * cols
+                    let span = ShiftedSpan(g, i, j)
+                    for img in 0..<n {
+                        let dst = row + img * P
+                        guard span.isEmpty == false else { dst.update(repeating: 0, count: P); continue }
+                        let src = x + ((first + img) * g.inChannels + c) * g.inPlane + span.offset
+                        dst.update(repeating: 0, count: span.lo)
+                        (dst + span.lo).update(from: src + span.lo, count: span.hi - span.lo)
+                        (dst + span.hi).update(repeating: 0, count: P - span.hi)
+                        span.zeroWrappedColumns(dst, width: W)
+                    }
+                }
+            }
+        }
+    }
+
+    /// ``col2im`` for ``ConvGeometry/isSameSizeStride1``: zeroes the entries of `col` that the
+    /// shift carried across the border, then adds one contiguous span per (channel, tap, image).
+    static func col2imShifted(_ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, first: Int, n: Int, _ dx: UnsafeMutablePointer<Float>) {
+        let P = g.outPlane, W = g.width, cols = n * P
+        for c in 0..<g.inChannels {
+            for i in 0..<g.kernelH {
+                for j in 0..<g.kernelW {
+                    let row = col + ((c * g.kernelH + i) * g.kernelW + j) * cols
+                    let span = ShiftedSpan(g, i, j)
+                    guard span.isEmpty == false else { continue }
+                    for img in 0..<n {
+                        let src = row + img * P
+                        span.zeroWrappedColumns(src, width: W)
+                        let dst = dx + ((first + img) * g.inChannels + c) * g.inPlane + span.offset
+                        for q in span.lo..<span.hi { dst[q] += src[q] }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// For tap `(i, j)` of a same-size stride-1 convolution: output position `q` reads input
+/// position `q + offset`, valid on output rows `rowLo..<rowHi` and columns `colLo..<colHi`;
+/// `lo..<hi` is the contiguous span from the first to the last valid position.
+struct ShiftedSpan {
+    let offset: Int, rowLo: Int, rowHi: Int, colLo: Int, colHi: Int, lo: Int, hi: Int
+
+    init(_ g: ConvGeometry, _ i: Int, _ j: Int) {
+        let di = i - g.padding, dj = j - g.padding, W = g.width
+        offset = di * W + dj
+        rowLo = Swift.max(0, -di); rowHi = Swift.min(g.height, g.height - di)
+        colLo = Swift.max(0, -dj); colHi = Swift.min(W, W - dj)
+        lo = rowLo * W + colLo
+        hi = (rowHi - 1) * W + colHi
+    }
+
+    var isEmpty: Bool { rowHi <= rowLo || colHi <= colLo }
+
+    /// Zeroes the invalid columns of the valid rows inside `lo..<hi` (those a contiguous
+    /// shifted copy fills with pixels from the neighbouring row).
+    @inline(__always)
+    func zeroWrappedColumns(_ p: UnsafeMutablePointer<Float>, width W: Int) {
+        guard colLo > 0 || colHi < W else { return }
+        for r in rowLo..<rowHi {
+            let base = p + r * W
+            for q in 0..<colLo where r * W + q >= lo { base[q] = 0 }
+            for q in colHi..<W where r * W + q < hi { base[q] = 0 }
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// 2-D convolution (cross-correlation, as PyTorch) by im2col + GEMM, with its backward pass.
+/// 2-D convolution (cross-correlation, as PyTorch) by im2col + GEMM, with its backward pass;
+/// same-size stride-1 convolutions with few channels run on ``DirectConv`` instead.
 ///
 /// The batch is cut into chunks of whole images; each thread unfolds its chunk into a column
 /// matrix and runs one single-threaded GEMM on it, so both cores stay busy on skinny shapes
@@ -38,6 +39,7 @@ public enum Conv2D {
 
     /// `y = conv(x, w) + b` into `y` (dense NCHW).
     static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) throws {
+        if DirectConv.suits(g) { return try DirectConv.forward(g, x: x, w: w, bias: bias, y: y) }
         let per = imagesPerChunk(g)
         let K = g.patchSize, P = g.outPlane
         let direct = g.kernelH == 1 && g.kernelW == 1 && g.stride == 1 && g.padding == 0
@@ -74,6 +76,11 @@ public enum Conv2D {
     /// overwritten) from `dy`.
     static func backward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                          dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?) throws {
+        if let dx, DirectConv.suitsTransposed(g) {
+            try DirectConv.inputGradient(g, w: w, dy: dy, dx: dx)
+            if dw != nil || db != nil { try backward(g, x: x, w: w, dy: dy, dx: nil, dw: dw, db: db) }
+            return
+        }
         let per = imagesPerChunk(g)
         let K = g.patchSize, P = g.outPlane, Co = g.outChannels
         let T = Parallel.threads
