@@ -20,16 +20,19 @@ enum DirectConv {
     /// Whether the direct kernel runs this convolution (forward; the input gradient uses it
     /// through ``suitsTransposed(_:)``). `M2T_DIRECT_CONV=0` turns it off.
     static func suits(_ g: ConvGeometry) -> Bool {
-        enabled && g.isSameSizeStride1 && g.kernelH > 1 && g.inChannels <= 32 && g.outChannels % channelBlock == 0 && g.width >= 12
+        enabled && g.isSameSizeStride1 && g.kernelH > 1 && g.inChannels <= maxInChannels && g.outChannels % channelBlock == 0 && g.width >= 12
     }
 
     /// Whether the input gradient of `g` (a convolution from `outChannels` to `inChannels`)
     /// runs on the direct kernel.
     static func suitsTransposed(_ g: ConvGeometry) -> Bool {
-        enabled && g.isSameSizeStride1 && g.kernelH > 1 && g.outChannels <= 32 && g.inChannels % channelBlock == 0 && g.width >= 12
+        enabled && g.isSameSizeStride1 && g.kernelH > 1 && g.outChannels <= maxInChannels && g.inChannels % channelBlock == 0 && g.width >= 12
     }
 
     nonisolated(unsafe) static var enabled: Bool = ProcessInfo.processInfo.environment["M2T_DIRECT_CONV"] != "0"
+    /// The most input channels the direct kernel takes (`M2T_DIRECT_MAX_CHANNELS`); beyond it
+    /// the GEMM's own blocking wins.
+    nonisolated(unsafe) static var maxInChannels: Int = Int(ProcessInfo.processInfo.environment["M2T_DIRECT_MAX_CHANNELS"] ?? "") ?? 32
 
     /// The padded-plane layout of a geometry.
     struct Layout {
@@ -64,6 +67,82 @@ enum DirectConv {
         let transposed = try ConvGeometry(input: [g.batch, g.outChannels, g.height, g.width], outChannels: g.inChannels,
                                           kernelH: g.kernelH, kernelW: g.kernelW, stride: 1, padding: g.padding, op: "conv2d backward")
         try run(transposed, channelsIn: g.outChannels, channelsOut: g.inChannels, input: dy, packed: packed.pointer, bias: nil, output: dx)
+    }
+
+    /// The weight gradient `dw` (overwritten) of `g` from `x` and `dy` (``suits(_:)`` must
+    /// hold): `dw[o, c, t] = Σ_images Σ_q dy[o, q] · plane[c, q + offset(t)]`, with `dy` laid out
+    /// on the padded grid (zeros in the padded columns) so every tap is again one offset.
+    static func weightGradient(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>) throws {
+        let layout = Layout(g)
+        let (Ci, Co, K) = (g.inChannels, g.outChannels, g.kernelH * g.kernelW)
+        let threads = Swift.min(Parallel.threads, g.batch)
+        let planes = try (0..<threads).map { _ in try Storage(zeroedCount: Ci * layout.planeStride) }
+        let grids = try (0..<threads).map { _ in try Storage(zeroedCount: Co * layout.blockedPositions) }
+        let partials = try (0..<threads).map { _ in try Storage(zeroedCount: Co * Ci * K) }
+        // Taps in groups of three; the last group repeats its last tap, and `width` says how
+        // many of a group's results are real.
+        let groups = stride(from: 0, to: K, by: 3).map { first in (first: first, width: Swift.min(3, K - first)) }
+        let taps = layout.taps
+        Parallel.forRanges(g.batch, costPerItem: 1 << 20) { t, images in
+            let plane = planes[t].pointer, grid = grids[t].pointer, partial = partials[t].pointer
+            var sums = [Float](repeating: 0, count: 12)
+            for n in images {
+                fill(plane, from: x + n * Ci * g.inPlane, g, channels: Ci, layout)
+                for o in 0..<Co {
+                    let dst = grid + o * layout.blockedPositions, src = dy + (n * Co + o) * g.outPlane
+                    for r in 0..<g.height { (dst + r * layout.paddedWidth).update(from: src + r * g.width, count: g.width) }
+                }
+                for ob in stride(from: 0, to: Co, by: channelBlock) {
+                    for c in 0..<Ci {
+                        for group in groups {
+                            let last = K - 1
+                            let offsets = (taps[group.first], taps[Swift.min(group.first + 1, last)], taps[Swift.min(group.first + 2, last)])
+                            sums.withUnsafeMutableBufferPointer { out in
+                                weightBlock(grid + ob * layout.blockedPositions, gridStride: layout.blockedPositions, plane + c * layout.planeStride,
+                                            offsets: offsets, count: layout.blockedPositions, out.baseAddress!)
+                                for o in 0..<channelBlock {
+                                    let dst = partial + ((ob + o) * Ci + c) * K + group.first
+                                    for k in 0..<group.width { dst[k] += out[o * 3 + k] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Threads that got no images left their partial sums at zero.
+        dw.update(from: partials[0].pointer, count: Co * Ci * K)
+        for t in 1..<threads { for i in 0..<Co * Ci * K { dw[i] += partials[t].pointer[i] } }
+    }
+
+    /// 4 output channels × 3 taps of one input channel: `out[o·3 + k] = Σ_q grid[o][q] · plane[q + offset_k]`.
+    @inline(__always)
+    private static func weightBlock(_ grid: UnsafePointer<Float>, gridStride: Int, _ plane: UnsafePointer<Float>,
+                                    offsets: (Int, Int, Int), count: Int, _ out: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD8<Float>
+        var a00 = V(), a01 = V(), a02 = V(), a10 = V(), a11 = V(), a12 = V()
+        var a20 = V(), a21 = V(), a22 = V(), a30 = V(), a31 = V(), a32 = V()
+        let p0 = UnsafeRawPointer(plane + offsets.0), p1 = UnsafeRawPointer(plane + offsets.1), p2 = UnsafeRawPointer(plane + offsets.2)
+        let g0 = UnsafeRawPointer(grid), g1 = UnsafeRawPointer(grid + gridStride)
+        let g2 = UnsafeRawPointer(grid + 2 * gridStride), g3 = UnsafeRawPointer(grid + 3 * gridStride)
+        var byte = 0
+        let end = count * MemoryLayout<Float>.stride
+        while byte < end {
+            let x0 = p0.loadUnaligned(fromByteOffset: byte, as: V.self)
+            let x1 = p1.loadUnaligned(fromByteOffset: byte, as: V.self)
+            let x2 = p2.loadUnaligned(fromByteOffset: byte, as: V.self)
+            let d0 = g0.loadUnaligned(fromByteOffset: byte, as: V.self), d1 = g1.loadUnaligned(fromByteOffset: byte, as: V.self)
+            let d2 = g2.loadUnaligned(fromByteOffset: byte, as: V.self), d3 = g3.loadUnaligned(fromByteOffset: byte, as: V.self)
+            a00.addProduct(d0, x0); a01.addProduct(d0, x1); a02.addProduct(d0, x2)
+            a10.addProduct(d1, x0); a11.addProduct(d1, x1); a12.addProduct(d1, x2)
+            a20.addProduct(d2, x0); a21.addProduct(d2, x1); a22.addProduct(d2, x2)
+            a30.addProduct(d3, x0); a31.addProduct(d3, x1); a32.addProduct(d3, x2)
+            byte += 32
+        }
+        out[0] = a00.sum(); out[1] = a01.sum(); out[2] = a02.sum()
+        out[3] = a10.sum(); out[4] = a11.sum(); out[5] = a12.sum()
+        out[6] = a20.sum(); out[7] = a21.sum(); out[8] = a22.sum()
+        out[9] = a30.sum(); out[10] = a31.sum(); out[11] = a32.sum()
     }
 
     /// Packs `weight(o, c, t)` as `[o / 4][c][t][o % 4]`.

@@ -76,9 +76,12 @@ public enum Conv2D {
     /// overwritten) from `dy`.
     static func backward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                          dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?) throws {
-        if let dx, DirectConv.suitsTransposed(g) {
-            try DirectConv.inputGradient(g, w: w, dy: dy, dx: dx)
-            if dw != nil || db != nil { try backward(g, x: x, w: w, dy: dy, dx: nil, dw: dw, db: db) }
+        let directDx = dx != nil && DirectConv.suitsTransposed(g), directDw = dw != nil && DirectConv.suits(g)
+        if directDx || directDw {
+            if directDx, let dx { try DirectConv.inputGradient(g, w: w, dy: dy, dx: dx) }
+            if directDw, let dw { try DirectConv.weightGradient(g, x: x, dy: dy, dw: dw) }
+            let rest = (dx: directDx ? nil : dx, dw: directDw ? nil : dw)
+            if rest.dx != nil || rest.dw != nil || db != nil { try backward(g, x: x, w: w, dy: dy, dx: rest.dx, dw: rest.dw, db: db) }
             return
         }
         let per = imagesPerChunk(g)
