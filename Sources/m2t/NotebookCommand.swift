@@ -29,12 +29,7 @@ struct NotebookCommand: ParsableCommand {
     var assignments: [String] = []
 
     func run() throws {
-        let source: String
-        do {
-            source = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw ExitMessage("cannot read \(file): \(error.localizedDescription)")
-        }
+        let source = try RunCommand.readScript(file)
         if quick { setenv("M2T_QUICK", "1", 1) }
         let values = try assignments.map(RunCommand.parse)
         let target = output ?? ((file as NSString).deletingPathExtension + ".html")

@@ -17,12 +17,7 @@ struct RunCommand: ParsableCommand {
     var assignments: [String] = []
 
     func run() throws {
-        let source: String
-        do {
-            source = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw ExitMessage("cannot read \(file): \(error.localizedDescription)")
-        }
+        let source = try RunCommand.readScript(file)
         let session = Session()
         for assignment in assignments {
             let (name, value) = try RunCommand.parse(assignment)
@@ -53,6 +48,15 @@ struct RunCommand: ParsableCommand {
     }
 
     /// `name=value` → the name and a number, bool, nil or string value.
+    /// The text of a script file, or an ``ExitMessage`` naming the file.
+    static func readScript(_ file: String) throws -> String {
+        do {
+            return try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw ExitMessage("cannot read \(file): \(error.localizedDescription)")
+        }
+    }
+
     static func parse(_ assignment: String) throws -> (String, Value) {
         guard let eq = assignment.firstIndex(of: "=") else { throw ValidationError("--set expects name=value, got '\(assignment)'") }
         let name = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)

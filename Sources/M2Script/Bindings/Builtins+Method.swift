@@ -50,11 +50,7 @@ enum MethodBuiltins {
         BuiltinFunction("linear_eval", "backbone, train, test, epochs=30, batch=256, lr=0.2",
                         doc: "Linear probe on frozen features (eval-mode backbone, evaluation views): trains a linear classifier on `train`, returns {top1, top5, train_top1} on `test`.",
                         example: "print(linear_eval(m2.teacher.backbone, train: data, test: fashion_mnist(split: \"test\")))") { a in
-            let net = try a.module("backbone")
-            let (tr, te) = (try a.dataset("train"), try a.dataset("test"))
-            guard tr.dataset.classCount > 1 else { throw RuntimeFailure("linear_eval: the training data needs labels of at least two classes") }
-            let (ftr, ltr) = try Features.extract(net, dataset: tr.dataset, pipeline: tr.evaluation)
-            let (fte, lte) = try Features.extract(net, dataset: te.dataset, pipeline: te.evaluation)
+            let (tr, ftr, ltr, fte, lte) = try frozenFeatures(a, "linear_eval", needs: "the training data needs")
             let probe = LinearProbe(epochs: try a.positiveInt("epochs"), batch: try a.positiveInt("batch"), baseLearningRate: try a.double("lr"))
             let r = try probe.evaluate(train: ftr, trainLabels: ltr, test: fte, testLabels: lte, classes: tr.dataset.classCount)
             return Convert.record([("top1", .double(r.top1)), ("top5", .double(r.top5)), ("train_top1", .double(r.trainTop1))])
@@ -62,13 +58,21 @@ enum MethodBuiltins {
         BuiltinFunction("knn_eval", "backbone, train, test, k=200, temperature=0.07",
                         doc: "Weighted k-nearest-neighbour accuracy (cosine similarity, temperature) of frozen features: `train` is the bank, `test` the queries.",
                         example: "knn_eval(m2.teacher.backbone, train: data, test: test, k: 20)") { a in
-            let net = try a.module("backbone")
-            let (tr, te) = (try a.dataset("train"), try a.dataset("test"))
-            guard tr.dataset.classCount > 1 else { throw RuntimeFailure("knn_eval: the bank needs labels of at least two classes") }
-            let (ftr, ltr) = try Features.extract(net, dataset: tr.dataset, pipeline: tr.evaluation)
-            let (fte, lte) = try Features.extract(net, dataset: te.dataset, pipeline: te.evaluation)
+            let (tr, ftr, ltr, fte, lte) = try frozenFeatures(a, "knn_eval", needs: "the bank needs")
             let knn = KNNClassifier(k: try a.positiveInt("k"), temperature: try a.float("temperature"))
             return .double(try knn.accuracy(bank: ftr, bankLabels: ltr, queries: fte, queryLabels: lte, classes: tr.dataset.classCount))
         },
     ]
+}
+
+/// The `backbone`'s frozen features of the `train` and `test` datasets (evaluation views),
+/// for linear_eval and knn_eval; `train` must have at least two classes.
+private func frozenFeatures(_ a: BoundArguments, _ name: String, needs: String) throws
+    -> (train: DatasetObject, trainFeatures: Tensor, trainLabels: [Int], testFeatures: Tensor, testLabels: [Int]) {
+    let net = try a.module("backbone")
+    let (tr, te) = (try a.dataset("train"), try a.dataset("test"))
+    guard tr.dataset.classCount > 1 else { throw RuntimeFailure("\(name): \(needs) labels of at least two classes") }
+    let (ftr, ltr) = try Features.extract(net, dataset: tr.dataset, pipeline: tr.evaluation)
+    let (fte, lte) = try Features.extract(net, dataset: te.dataset, pipeline: te.evaluation)
+    return (tr, ftr, ltr, fte, lte)
 }

@@ -126,22 +126,16 @@ extension Kernels {
     /// and the few columns the shift carried across the border. Much cheaper than row by row
     /// on small planes, where the per-row loop overhead dominated.
     static func im2colShifted(_ g: ConvGeometry, _ x: UnsafePointer<Float>, first: Int, n: Int, _ col: UnsafeMutablePointer<Float>) {
-        let P = g.outPlane, W = g.width, cols = n * P
-        for c in 0..<g.inChannels {
-            for i in 0..<g.kernelH {
-                for j in 0..<g.kernelW {
-                    let row = col + ((c * g.kernelH + i) * g.kernelW + j) * cols
-                    let span = ShiftedSpan(g, i, j)
-                    for img in 0..<n {
-                        let dst = row + img * P
-                        guard span.isEmpty == false else { dst.update(repeating: 0, count: P); continue }
-                        let src = x + ((first + img) * g.inChannels + c) * g.inPlane + span.offset
-                        dst.update(repeating: 0, count: span.lo)
-                        (dst + span.lo).update(from: src + span.lo, count: span.hi - span.lo)
-                        (dst + span.hi).update(repeating: 0, count: P - span.hi)
-                        span.zeroWrappedColumns(dst, width: W)
-                    }
-                }
+        let P = g.outPlane, W = g.width
+        forEachShiftedRow(g, n: n, col) { c, span, row in
+            for img in 0..<n {
+                let dst = row + img * P
+                guard span.isEmpty == false else { dst.update(repeating: 0, count: P); continue }
+                let src = x + ((first + img) * g.inChannels + c) * g.inPlane + span.offset
+                dst.update(repeating: 0, count: span.lo)
+                (dst + span.lo).update(from: src + span.lo, count: span.hi - span.lo)
+                (dst + span.hi).update(repeating: 0, count: P - span.hi)
+                span.zeroWrappedColumns(dst, width: W)
             }
         }
     }
@@ -149,19 +143,27 @@ extension Kernels {
     /// ``col2im`` for ``ConvGeometry/isSameSizeStride1``: zeroes the entries of `col` that the
     /// shift carried across the border, then adds one contiguous span per (channel, tap, image).
     static func col2imShifted(_ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, first: Int, n: Int, _ dx: UnsafeMutablePointer<Float>) {
-        let P = g.outPlane, W = g.width, cols = n * P
+        let P = g.outPlane, W = g.width
+        forEachShiftedRow(g, n: n, col) { c, span, row in
+            guard span.isEmpty == false else { return }
+            for img in 0..<n {
+                let src = row + img * P
+                span.zeroWrappedColumns(src, width: W)
+                let dst = dx + ((first + img) * g.inChannels + c) * g.inPlane + span.offset
+                for q in span.lo..<span.hi { dst[q] += src[q] }
+            }
+        }
+    }
+
+    /// Calls `body(channel, span, row)` for each row `(c, i, j)` of an `n`-image column matrix.
+    @inline(__always)
+    private static func forEachShiftedRow(_ g: ConvGeometry, n: Int, _ col: UnsafeMutablePointer<Float>,
+                                          _ body: (Int, ShiftedSpan, UnsafeMutablePointer<Float>) -> Void) {
+        let cols = n * g.outPlane
         for c in 0..<g.inChannels {
             for i in 0..<g.kernelH {
                 for j in 0..<g.kernelW {
-                    let row = col + ((c * g.kernelH + i) * g.kernelW + j) * cols
-                    let span = ShiftedSpan(g, i, j)
-                    guard span.isEmpty == false else { continue }
-                    for img in 0..<n {
-                        let src = row + img * P
-                        span.zeroWrappedColumns(src, width: W)
-                        let dst = dx + ((first + img) * g.inChannels + c) * g.inPlane + span.offset
-                        for q in span.lo..<span.hi { dst[q] += src[q] }
-                    }
+                    body(c, ShiftedSpan(g, i, j), col + ((c * g.kernelH + i) * g.kernelW + j) * cols)
                 }
             }
         }
