@@ -38,6 +38,7 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Steps between checkpoints (also written at every epoch end and on Ctrl-C).") var checkpointEvery = 200
     @Option(help: "Use only this many training images.") var trainLimit: Int?
     @Option(help: "Use only this many test images.") var testLimit: Int?
+    @Option(help: "Side of the training views (default: the images' own; evaluation always uses the images' size).") var viewSize: Int?
     @Flag(help: "Paper's ImageNet settings (ResNet-50, heads 4096/256, batch 128, lr 0.05/256, no warm-up).") var paperPreset = false
 
     func experiment() throws -> ExperimentConfig {
@@ -73,6 +74,7 @@ struct PretrainCommand: ParsableCommand {
         e.logEvery = logEvery
         e.checkpointEvery = checkpointEvery
         e.testLimit = testLimit
+        e.viewSize = viewSize
         return e
     }
 
@@ -89,7 +91,7 @@ struct PretrainCommand: ParsableCommand {
                     config.output = output
                 }
             }
-            let data = try config.data.load(trainLimit: config.trainLimit, testLimit: config.testLimit)
+            let data = try config.data.load(trainLimit: config.trainLimit, testLimit: config.testLimit, viewSize: config.viewSize)
             FileHandle.standardError.write(Data("data: \(data.name), \(data.train.count) training images\(data.test.map { ", \($0.count) test" } ?? "")\n".utf8))
             let (m2, summary) = try Experiment.pretrain(config, data: data, resume: resume.map { URL(fileURLWithPath: $0) })
             if let stop = summary.stoppedEarly { throw ExitMessage("training stopped: \(stop)") }

@@ -31,4 +31,13 @@ final class DirectConvTests: XCTestCase {
             }
         }
     }
+
+    func testEmptyBatchGoesThroughTheGEMMPath() throws {
+        let x = try Tensor.zeros([0, 16, 14, 14], requiresGrad: true)
+        let w = try Tensor.randn([16, 16, 3, 3], generator: RandomGenerator(seed: 3), requiresGrad: true)
+        let y = try conv2d(x, w, padding: 1)
+        XCTAssertEqual(y.shape, [0, 16, 14, 14])
+        try y.sum().backward()
+        XCTAssertEqual(w.grad?.scalars, [Float](repeating: 0, count: 16 * 16 * 9))
+    }
 }

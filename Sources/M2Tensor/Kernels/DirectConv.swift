@@ -20,13 +20,13 @@ enum DirectConv {
     /// Whether the direct kernel runs this convolution (forward; the input gradient uses it
     /// through ``suitsTransposed(_:)``). `M2T_DIRECT_CONV=0` turns it off.
     static func suits(_ g: ConvGeometry) -> Bool {
-        enabled && g.isSameSizeStride1 && g.kernelH > 1 && g.inChannels <= maxInChannels && g.outChannels % channelBlock == 0 && g.width >= 12
+        enabled && g.batch > 0 && g.isSameSizeStride1 && g.kernelH > 1 && g.inChannels <= maxInChannels && g.outChannels % channelBlock == 0 && g.width >= 12
     }
 
     /// Whether the input gradient of `g` (a convolution from `outChannels` to `inChannels`)
     /// runs on the direct kernel.
     static func suitsTransposed(_ g: ConvGeometry) -> Bool {
-        enabled && g.isSameSizeStride1 && g.kernelH > 1 && g.outChannels <= maxInChannels && g.inChannels % channelBlock == 0 && g.width >= 12
+        enabled && g.batch > 0 && g.isSameSizeStride1 && g.kernelH > 1 && g.outChannels <= maxInChannels && g.inChannels % channelBlock == 0 && g.width >= 12
     }
 
     nonisolated(unsafe) static var enabled: Bool = ProcessInfo.processInfo.environment["M2T_DIRECT_CONV"] != "0"

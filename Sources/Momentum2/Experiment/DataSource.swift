@@ -21,7 +21,15 @@ public enum DataSource: Codable, Sendable, Equatable {
     }
 
     /// Reads the data (throws ``DataError`` naming the file on bad input).
-    public func load(trainLimit: Int? = nil, testLimit: Int? = nil) throws -> Loaded {
+    /// - Parameter viewSize: the side of the two training views, when it should differ from
+    ///   the images' own (evaluation always uses the images' size). Training on smaller views
+    ///   than the test images is cheaper, and random-resized crops show objects larger than
+    ///   the test images do, so a smaller training size also matches their apparent size
+    ///   (Touvron et al. 2019, "Fixing the train-test resolution discrepancy").
+    public func load(trainLimit: Int? = nil, testLimit: Int? = nil, viewSize: Int? = nil) throws -> Loaded {
+        if let viewSize, !(4...1024).contains(viewSize) {
+            throw DataError.invalidArgument(op: "views", reason: "view size \(viewSize) must lie in 4...1024")
+        }
         func limit(_ d: any ImageDataset, _ n: Int?) -> any ImageDataset {
             guard let n, n < d.count else { return d }
             return SubsetDataset(d, count: n, seed: 0)
@@ -32,19 +40,22 @@ public enum DataSource: Codable, Sendable, Equatable {
             let norm = try Normalize(mean: FashionMNIST.mean, std: FashionMNIST.std)
             return Loaded(name: "Fashion-MNIST", train: limit(try FashionMNIST.load(split: .train, directory: url), trainLimit),
                           test: limit(try FashionMNIST.load(split: .test, directory: url), testLimit), channels: 1, size: 28,
-                          views: try .fashionMNIST(), evaluation: try .evaluation(size: 28, channels: 1, normalize: norm))
+                          views: try .smallImage(size: viewSize ?? 28, channels: 1, normalize: norm),
+                          evaluation: try .evaluation(size: 28, channels: 1, normalize: norm))
         case .cifar10(let dir):
             let url = URL(fileURLWithPath: dir)
             let norm = try Normalize(mean: CIFARReader.mean, std: CIFARReader.std)
             return Loaded(name: "CIFAR-10", train: limit(try CIFARReader.load(directory: url, train: true), trainLimit),
                           test: limit(try CIFARReader.load(directory: url, train: false), testLimit), channels: 3, size: 32,
-                          views: try .cifar(), evaluation: try .evaluation(size: 32, channels: 3, normalize: norm))
+                          views: try .smallImage(size: viewSize ?? 32, channels: 3, normalize: norm),
+                          evaluation: try .evaluation(size: 32, channels: 3, normalize: norm))
         case let .imageFolder(train, test, size):
             let options = ImageFolder.Options(sizing: .square(size), channels: 3, preload: true, skipBadFiles: true)
             let tr = try ImageFolder(root: URL(fileURLWithPath: train), options: options)
             let te = try test.map { try ImageFolder(root: URL(fileURLWithPath: $0), options: options) }
-            let views: TwoViewPipeline = size <= 64
-                ? try .smallImage(size: size, channels: 3, normalize: .imageNet) : try .momentum2(size: size, channels: 3)
+            let side = viewSize ?? size
+            let views: TwoViewPipeline = side <= 64
+                ? try .smallImage(size: side, channels: 3, normalize: .imageNet) : try .momentum2(size: side, channels: 3)
             return Loaded(name: "folder \(train)", train: limit(tr, trainLimit), test: te.map { limit($0, testLimit) }, channels: 3, size: size,
                           views: views, evaluation: try .evaluation(size: size, channels: 3, normalize: .imageNet))
         }
