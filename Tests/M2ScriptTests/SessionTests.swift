@@ -55,6 +55,18 @@ final class SessionTests: XCTestCase {
         XCTAssertTrue(s.completions(for: "randn(2, se").first == "seed: ")
     }
 
+    /// Chains through literal subscripts complete too; calls are never made.
+    func testCompletionsAfterSubscripts() {
+        let s = Session(output: { _ in })
+        _ = s.evaluate(line: "let net = resnet18(width: 4, channels: 1, stem: \"small\")\nlet d = {\"a\": [1, net]}")
+        XCTAssertTrue(Set(s.completions(for: "net.layer1[0].bn")).isSuperset(of: ["bn1", "bn2"]))
+        XCTAssertEqual(s.completions(for: "net.layer1[-1].conv"), ["conv1", "conv2"])
+        XCTAssertTrue(s.completions(for: "d[\"a\"][1].layer").contains("layer4"))
+        XCTAssertTrue(s.completions(for: "print(net.layer2[1].b").contains("bn2"))
+        XCTAssertEqual(s.completions(for: "net.layer1[9].bn"), [])
+        XCTAssertEqual(s.completions(for: "net.layer1[f()].bn"), [])
+    }
+
     func testInterruptStopsALoop() {
         let s = Session(output: { _ in })
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { s.interrupt() }
