@@ -29,17 +29,17 @@ public final class GradNode {
     }
 }
 
-/// Whether operations record a graph (off inside ``withNoGrad(_:)``).
+/// Whether operations record a graph (off inside ``withNoGrad(_:)``), per thread.
 public enum GradMode {
-    nonisolated(unsafe) static var disabledDepth = 0
-    /// `true` unless inside a ``withNoGrad(_:)`` scope.
-    public static var isEnabled: Bool { disabledDepth == 0 }
+    /// `true` unless inside a ``withNoGrad(_:)`` scope on this thread.
+    public static var isEnabled: Bool { ThreadContext.current.gradDisabledDepth == 0 }
 }
 
-/// Runs `body` without recording a graph (PyTorch's `torch.no_grad()`).
+/// Runs `body` without recording a graph (PyTorch's `torch.no_grad()`; this thread only).
 public func withNoGrad<T>(_ body: () throws -> T) rethrows -> T {
-    GradMode.disabledDepth += 1
-    defer { GradMode.disabledDepth -= 1 }
+    let context = ThreadContext.current
+    context.gradDisabledDepth += 1
+    defer { context.gradDisabledDepth -= 1 }
     return try body()
 }
 
@@ -60,6 +60,11 @@ extension Tensor {
     func accumulateGrad(_ g: Tensor) throws {
         guard requiresGrad else { return }
         guard g.shape == shape else { throw TensorError.shapeMismatch(op: "accumulate gradient", lhs: shape, rhs: g.shape) }
+        // Inside a branch, leaves (shared parameters) get their gradient at the join.
+        if gradFn == nil, !graphFreed, let branch = ThreadContext.current.branch {
+            branch.leafGradients.append((self, g))
+            return
+        }
         guard let current = grad else {
             grad = g
             gradIsShared = true

@@ -7,8 +7,14 @@ import CBLAS
 /// The engine runs its own threads (one chunk per core) and keeps OpenBLAS single-threaded,
 /// so BLAS threads and ours never compete for the same two cores.
 public enum Parallel {
-    /// Threads used by kernels: the active processor count, or `M2T_THREADS` if set.
-    nonisolated(unsafe) public static var threads: Int = {
+    /// Threads used by kernels: the active processor count, or `M2T_THREADS` if set; inside
+    /// a branch of ``branches(_:_:keepGradients:)``, that branch's share.
+    public static var threads: Int {
+        get { ThreadContext.current.threadCap.map { min($0, configuredThreads) } ?? configuredThreads }
+        set { configuredThreads = max(1, newValue) }
+    }
+
+    nonisolated(unsafe) private static var configuredThreads: Int = {
         if let s = ProcessInfo.processInfo.environment["M2T_THREADS"], let n = Int(s), n > 0 { return n }
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }()

@@ -56,3 +56,13 @@ public func momentum2Loss(q1: Tensor, q2: Tensor, k1: Tensor, k2: Tensor) throws
     let b = try (l2Normalize(q2, axis: 1) * l2Normalize(k2.detach(), axis: 1)).sum(axis: 1)
     return try 4 - (a + b).mean() * 2
 }
+
+/// One view's half of ``momentum2Loss(q1:q2:k1:k2:)``: `mean_i [2 − 2⟨q̂, k̂⟩]`, so that
+/// `momentum2Loss(q1, q2, k1, k2) = halfMomentum2Loss(q1, k1) + halfMomentum2Loss(q2, k2)`
+/// (the step computes the halves on two cores). No gradient reaches `k`.
+public func halfMomentum2Loss(q: Tensor, k: Tensor) throws -> Tensor {
+    guard k.shape == q.shape else { throw TensorError.shapeMismatch(op: "m2t_loss", lhs: q.shape, rhs: k.shape) }
+    guard q.rank == 2 else { throw TensorError.invalidShape(op: "m2t_loss", shape: q.shape, reason: "expected [N, D]") }
+    let a = try (l2Normalize(q, axis: 1) * l2Normalize(k.detach(), axis: 1)).sum(axis: 1)
+    return try 2 - a.mean() * 2
+}
