@@ -18,6 +18,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Use only this many training images.") var trainLimit: Int?
     @Option(help: "Use only this many test images.") var testLimit: Int?
     @Option(help: "Write results.json here.") var output: String?
+    @Option(help: "Before probing, re-estimate the BN statistics of the evaluated networks on this many training images at the evaluation size (precise BN; 0: keep the checkpoint's).") var preciseBn = 0
 
     func run() throws {
         Interrupt.installSignalHandler()
@@ -39,6 +40,8 @@ struct EvalCommand: ParsableCommand {
             config.probeEpochs = probeEpochs
             config.baselines = baselines
             config.output = output
+            guard preciseBn >= 0 else { throw ExitMessage("--precise-bn must not be negative") }
+            config.preciseBN = preciseBn > 0 ? preciseBn : nil
             let data = try config.data.load(trainLimit: trainLimit ?? config.trainLimit, testLimit: testLimit ?? config.testLimit)
             guard backbone == "teacher" || backbone == "student" else { throw ExitMessage("--backbone must be teacher or student") }
             let net = backbone == "teacher" ? m2.teacher.backbone : m2.student.backbone

@@ -39,6 +39,8 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Use only this many training images.") var trainLimit: Int?
     @Option(help: "Use only this many test images.") var testLimit: Int?
     @Option(help: "Side of the training views (default: the images' own; evaluation always uses the images' size).") var viewSize: Int?
+    @Option(help: "Smallest random-resized crop of the training views, as a fraction of the image area (default: 0.2 for small images, 0.08 for larger).") var cropMin: Double?
+    @Option(help: "Before probing, re-estimate the BN statistics of the evaluated networks on this many training images at the evaluation size (precise BN; default 0: keep the running statistics).") var preciseBn = 0
     @Flag(help: "Paper's ImageNet settings (ResNet-50, heads 4096/256, batch 128, lr 0.05/256, no warm-up).") var paperPreset = false
 
     func experiment() throws -> ExperimentConfig {
@@ -75,6 +77,9 @@ struct PretrainCommand: ParsableCommand {
         e.checkpointEvery = checkpointEvery
         e.testLimit = testLimit
         e.viewSize = viewSize
+        e.cropMin = cropMin
+        guard preciseBn >= 0 else { throw ValidationError("--precise-bn must not be negative") }
+        e.preciseBN = preciseBn > 0 ? preciseBn : nil
         return e
     }
 
@@ -91,13 +96,14 @@ struct PretrainCommand: ParsableCommand {
                     config.output = output
                 }
             }
-            let data = try config.data.load(trainLimit: config.trainLimit, testLimit: config.testLimit, viewSize: config.viewSize)
+            let data = try config.data.load(trainLimit: config.trainLimit, testLimit: config.testLimit, viewSize: config.viewSize, cropMin: config.cropMin)
             FileHandle.standardError.write(Data("data: \(data.name), \(data.train.count) training images\(data.test.map { ", \($0.count) test" } ?? "")\n".utf8))
             let (m2, summary) = try Experiment.pretrain(config, data: data, resume: resume.map { URL(fileURLWithPath: $0) })
             if let stop = summary.stoppedEarly { throw ExitMessage("training stopped: \(stop)") }
+            let rows = noProbe ? [] : try Experiment.evaluate(m2.teacher.backbone, config: config, data: data)
+            // Exported after the evaluation, with the BN statistics the probe read.
             let exportURL = URL(fileURLWithPath: config.output ?? ".").appendingPathComponent("teacher_backbone.safetensors")
             try Checkpoint.exportBackbone(m2.teacher.backbone, to: exportURL)
-            let rows = noProbe ? [] : try Experiment.evaluate(m2.teacher.backbone, config: config, data: data)
             let result = ExperimentResult(training: summary, rows: rows, config: config)
             try Experiment.save(result)
             let loss = Double(summary.finalLoss ?? .nan)

@@ -69,6 +69,20 @@ final class BatchNormTests: XCTestCase {
         XCTAssertEqual(bn.runningMean.scalars, before)
     }
 
+    /// Re-sizing the schedule recomputes α for the iterations done and decays over the new T.
+    func testMomentumScheduleResize() throws {
+        let bn = try BatchNorm(2, dimensions: 1)
+        bn.useMomentumStatistics(totalIterations: 100)
+        let x = try Tensor.randn([4, 2], generator: RandomGenerator(seed: 1))
+        for _ in 0..<4 { _ = try bn(x) }
+        XCTAssertEqual(bn.momentumState.iterations, 2)
+        bn.resizeMomentumSchedule(totalIterations: 4)
+        XCTAssertEqual(bn.momentumState.totalIterations, 4)
+        XCTAssertEqual(bn.momentumState.alpha, 0.5, accuracy: 1e-6)   // (cos(π·2/4) + 1)/2
+        for _ in 0..<4 { _ = try bn(x) }
+        XCTAssertEqual(bn.momentumState.alpha, 0)
+    }
+
     func testTrainingNeedsMoreThanOneValue() throws {
         let bn = try BatchNorm(3, dimensions: 1)
         XCTAssertThrowsError(try bn(Tensor.zeros([1, 3])))

@@ -65,6 +65,34 @@ final class StepTests: XCTestCase {
         }
     }
 
+    /// The views side by side (two cores, each branch single-threaded) compute bit for bit
+    /// what one thread computes one view after the other: every parameter and BN statistic
+    /// of both networks after the three reference steps (where any rounding difference would
+    /// be amplified); only the loss, summed as two halves, may differ in the last bits.
+    func testViewsInParallelMatchViewsInTurn() throws {
+        let r = try reference()
+        func steps(parallel: Bool) throws -> (Momentum2Teacher, [StepResult]) {
+            let m2 = try Momentum2Teacher(config: r.config)
+            m2.viewsInParallel = parallel
+            _ = try m2.student.loadStateDict(r.initial, strict: false)
+            try m2.teacher.copyParameters(from: m2.student)
+            return (m2, try r.inputs.map { try m2.step($0.0, $0.1) })
+        }
+        let threads = Parallel.threads
+        Parallel.threads = 1
+        let (inTurn, a) = try steps(parallel: false)
+        Parallel.threads = max(threads, 2)
+        defer { Parallel.threads = threads }
+        let (side, b) = try steps(parallel: true)
+        for (x, y) in zip(a, b) { XCTAssertEqual(x.loss, y.loss, accuracy: 1e-6 * x.loss) }
+        for (name, one, other) in [("student", inTurn.student as Module, side.student as Module), ("teacher", inTurn.teacher, side.teacher)] {
+            for ((key, t), (_, u)) in zip(one.stateDict(), other.stateDict()) {
+                XCTAssertEqual(t.scalars, u.scalars, "\(name) \(key)")
+            }
+        }
+        XCTAssertEqual(inTurn.teacherBNMomentum, side.teacherBNMomentum)
+    }
+
     /// Why step 2 cannot be held to 1e-4 in Float32: perturbing the initial weights by a
     /// relative 1e-6 (about ten Float32 ulps) moves the third loss by far more than 1e-4
     /// while the first stays put.

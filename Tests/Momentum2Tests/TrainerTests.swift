@@ -97,6 +97,38 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// A time budget re-sizes the schedules once, from the steps it timed, so that the run
+    /// ends with α and the learning rate at their final values. A deadline already passed at
+    /// the re-size leaves one more step.
+    func testTimeBudgetResizesTheSchedules() throws {
+        let m2 = try Momentum2Teacher(config: method(steps: 1000))
+        let t = try trainer(m2, out: dir)
+        var options = t.options
+        var budget = TimeBudget(deadline: Date(), monitorSeconds: 0)
+        (budget.measureFrom, budget.resizeAt) = (2, 6)
+        options.timeBudget = budget
+        let summary = try Trainer(m2: m2, loader: t.loader, monitor: nil, options: options).run()
+        XCTAssertEqual(summary.steps, 7)
+        XCTAssertEqual(m2.config.totalSteps, 7)
+        XCTAssertEqual(m2.teacherBNMomentum, 0)
+        XCTAssertEqual(m2.config.learningRate(step: 7), 0, accuracy: 1e-12)
+        // The checkpoint carries the re-sized schedules.
+        let (restored, state) = try Checkpoint.restore(dir.appendingPathComponent("last.safetensors"))
+        XCTAssertEqual(state.step, 7)
+        XCTAssertEqual(restored.config.totalSteps, 7)
+    }
+
+    /// Steps that fit a deadline, net of one monitor run per epoch boundary and a final one.
+    func testTimeBudgetArithmetic() {
+        let now = Date()
+        let b = TimeBudget(deadline: now.addingTimeInterval(100), monitorSeconds: 5)
+        // 100 s at 1 s/step from step 10 with 40 steps per epoch: 100 more steps would cross
+        // two epoch boundaries (40, 80), so 3 monitor runs: (100 − 15)/1 = 85 more steps.
+        XCTAssertEqual(b.totalSteps(step: 10, perStep: 1, batchesPerEpoch: 40, now: now), 95)
+        XCTAssertEqual(b.totalSteps(step: 10, perStep: 1, batchesPerEpoch: 40, now: now.addingTimeInterval(200)), 11)
+        XCTAssertThrowsError(try Momentum2Teacher(config: method(steps: 10)).resizeSchedules(totalSteps: 0))
+    }
+
     func testNonFiniteLossStopsTraining() throws {
         var config = method(steps: 10)
         config.learningRate = 1e30

@@ -35,8 +35,9 @@ extension TwoViewPipeline {
     ///   - size: output side (28 for Fashion-MNIST, 32 for CIFAR).
     ///   - channels: 1 or 3.
     ///   - normalize: statistics; ``FashionMNIST/mean`` / ``CIFARReader/mean`` and friends.
-    public static func smallImage(size: Int, channels: Int, normalize: Normalize) throws -> TwoViewPipeline {
-        try momentum2(size: size, channels: channels, normalize: normalize, cropScale: (0.2, 1))
+    ///   - cropMin: the smallest crop area, as a fraction of the image (0.2).
+    public static func smallImage(size: Int, channels: Int, normalize: Normalize, cropMin: Float = 0.2) throws -> TwoViewPipeline {
+        try momentum2(size: size, channels: channels, normalize: normalize, cropScale: (cropMin, 1))
     }
 
     /// ``smallImage(size:channels:normalize:)`` for Fashion-MNIST (28×28 gray).

@@ -100,8 +100,11 @@ public final class BatchNorm: Module {
         case .standard:
             let r = try batchNorm(x, weight: weight, bias: bias, eps: eps)
             let mean = r.batchMean ?? [], variance = (r.batchVariance ?? []).map { $0 * unbias }
-            (lastBatchMean, lastBatchVariance) = (mean, variance)
-            try updateRunning(mean: mean, variance: variance, momentum: runningMomentum)
+            // Inside a parallel branch the statistics are recorded at the join, in order.
+            try Parallel.deferEffect { [self] in
+                (lastBatchMean, lastBatchVariance) = (mean, variance)
+                try updateRunning(mean: mean, variance: variance, momentum: runningMomentum)
+            }
             return r.output
         case .momentum:
             let alpha = momentumState.alpha
@@ -111,8 +114,10 @@ public final class BatchNorm: Module {
                                   runningMean: runningMean, runningVariance: runningVariance, computeBatchStatistics: true)
             let mean = r.batchMean ?? []
             let variance = (r.batchVariance ?? []).map { $0 * factor }
-            (lastBatchMean, lastBatchVariance) = (mean, variance)
-            try accumulateView(mean: mean, variance: variance)
+            try Parallel.deferEffect { [self] in
+                (lastBatchMean, lastBatchVariance) = (mean, variance)
+                try accumulateView(mean: mean, variance: variance)
+            }
             return r.output
         }
     }
@@ -135,11 +140,30 @@ public final class BatchNorm: Module {
             s.pendingViews = 0
             s.pendingMean = []; s.pendingVariance = []
             s.iterations += 1
-            // Past the end of the schedule α stays at 0 (the cosine would rise again).
-            let t = min(s.iterations, s.totalIterations)
-            s.alpha = Float((cos(Double.pi * Double(t) / Double(s.totalIterations)) + 1) / 2)
+            s.alpha = BatchNorm.alpha(iteration: s.iterations, of: s.totalIterations)
         }
         momentumState = s
+    }
+
+    /// α after `t` of `total` iterations: `(cos(πt/T) + 1)/2`, staying at 0 past the end
+    /// (the cosine would rise again).
+    static func alpha(iteration t: Int, of total: Int) -> Float {
+        Float((cos(Double.pi * Double(min(t, total)) / Double(total)) + 1) / 2)
+    }
+
+    /// Lets α decay over `totalIterations` from here on, with α recomputed for the iterations
+    /// already done (a time budget re-sizes its schedules once the step rate is known).
+    public func resizeMomentumSchedule(totalIterations: Int) {
+        momentumState.totalIterations = max(totalIterations, 1)
+        momentumState.alpha = BatchNorm.alpha(iteration: momentumState.iterations, of: momentumState.totalIterations)
+    }
+
+    /// Replaces the running statistics (precise BN).
+    public func setRunningStatistics(mean: [Float], variance: [Float]) throws {
+        guard mean.count == features, variance.count == features else {
+            throw TensorError.invalidArgument(op: "BatchNorm\(dimensions)d(\(features)) statistics", reason: "got \(mean.count) means and \(variance.count) variances")
+        }
+        try updateRunning(mean: mean, variance: variance, momentum: 1)
     }
 
     /// `running ← momentum·batch + (1 − momentum)·running`.

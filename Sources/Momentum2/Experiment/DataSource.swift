@@ -26,10 +26,16 @@ public enum DataSource: Codable, Sendable, Equatable {
     ///   than the test images is cheaper, and random-resized crops show objects larger than
     ///   the test images do, so a smaller training size also matches their apparent size
     ///   (Touvron et al. 2019, "Fixing the train-test resolution discrepancy").
-    public func load(trainLimit: Int? = nil, testLimit: Int? = nil, viewSize: Int? = nil) throws -> Loaded {
+    /// - Parameter cropMin: the smallest random-resized crop of the small-image views, as a
+    ///   fraction of the image's area (nil: 0.2, SPEC §2's value for 28×28 images).
+    public func load(trainLimit: Int? = nil, testLimit: Int? = nil, viewSize: Int? = nil, cropMin: Double? = nil) throws -> Loaded {
         if let viewSize, !(4...1024).contains(viewSize) {
             throw DataError.invalidArgument(op: "views", reason: "view size \(viewSize) must lie in 4...1024")
         }
+        if let cropMin, !(cropMin > 0 && cropMin <= 1) {
+            throw DataError.invalidArgument(op: "views", reason: "crop scale minimum \(cropMin) must lie in (0, 1]")
+        }
+        let crop = Float(cropMin ?? 0.2)
         func limit(_ d: any ImageDataset, _ n: Int?) -> any ImageDataset {
             guard let n, n < d.count else { return d }
             return SubsetDataset(d, count: n, seed: 0)
@@ -40,14 +46,14 @@ public enum DataSource: Codable, Sendable, Equatable {
             let norm = try Normalize(mean: FashionMNIST.mean, std: FashionMNIST.std)
             return Loaded(name: "Fashion-MNIST", train: limit(try FashionMNIST.load(split: .train, directory: url), trainLimit),
                           test: limit(try FashionMNIST.load(split: .test, directory: url), testLimit), channels: 1, size: 28,
-                          views: try .smallImage(size: viewSize ?? 28, channels: 1, normalize: norm),
+                          views: try .smallImage(size: viewSize ?? 28, channels: 1, normalize: norm, cropMin: crop),
                           evaluation: try .evaluation(size: 28, channels: 1, normalize: norm))
         case .cifar10(let dir):
             let url = URL(fileURLWithPath: dir)
             let norm = try Normalize(mean: CIFARReader.mean, std: CIFARReader.std)
             return Loaded(name: "CIFAR-10", train: limit(try CIFARReader.load(directory: url, train: true), trainLimit),
                           test: limit(try CIFARReader.load(directory: url, train: false), testLimit), channels: 3, size: 32,
-                          views: try .smallImage(size: viewSize ?? 32, channels: 3, normalize: norm),
+                          views: try .smallImage(size: viewSize ?? 32, channels: 3, normalize: norm, cropMin: crop),
                           evaluation: try .evaluation(size: 32, channels: 3, normalize: norm))
         case let .imageFolder(train, test, size):
             let options = ImageFolder.Options(sizing: .square(size), channels: 3, preload: true, skipBadFiles: true)
@@ -55,7 +61,8 @@ public enum DataSource: Codable, Sendable, Equatable {
             let te = try test.map { try ImageFolder(root: URL(fileURLWithPath: $0), options: options) }
             let side = viewSize ?? size
             let views: TwoViewPipeline = side <= 64
-                ? try .smallImage(size: side, channels: 3, normalize: .imageNet) : try .momentum2(size: side, channels: 3)
+                ? try .smallImage(size: side, channels: 3, normalize: .imageNet, cropMin: crop)
+                : try .momentum2(size: side, channels: 3, cropScale: (Float(cropMin ?? 0.08), 1))
             return Loaded(name: "folder \(train)", train: limit(tr, trainLimit), test: te.map { limit($0, testLimit) }, channels: 3, size: size,
                           views: views, evaluation: try .evaluation(size: size, channels: 3, normalize: .imageNet))
         }

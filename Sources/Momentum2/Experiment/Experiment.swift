@@ -7,7 +7,8 @@ public struct ExperimentConfig: Codable, Sendable {
         case steps(Int)
         case epochs(Double)
         /// Wall-clock minutes of pre-training; the schedules are sized up front from a
-        /// measured step time so they still end at their final values.
+        /// measured step time, then re-sized once from steps 30–150 of the run itself
+        /// (``TimeBudget``), so that they still end at their final values.
         case minutes(Double)
     }
 
@@ -29,6 +30,11 @@ public struct ExperimentConfig: Codable, Sendable {
     public var testLimit: Int?
     /// Side of the training views when it differs from the images' (nil: the same).
     public var viewSize: Int?
+    /// Smallest random-resized crop, as a fraction of the image area (nil: the preset's).
+    public var cropMin: Double?
+    /// Before probing, re-estimate the BN statistics of each evaluated network on this many
+    /// training images at the evaluation size (``PreciseBN``); nil or 0: keep them.
+    public var preciseBN: Int?
     public var logEvery = 20
     public var checkpointEvery = 200
 
@@ -123,6 +129,7 @@ public enum Experiment {
         options.checkpointEvery = config.checkpointEvery
         options.monitorKNN = monitor != nil
 
+        let began = Date()
         let m2: Momentum2Teacher
         var resumed: TrainerState?
         if let resume {
@@ -144,6 +151,8 @@ public enum Experiment {
                 let epochs = Double(steps) / Double(max(loader.batchesPerEpoch, 1))
                 steps = Int((budget - monitorCost * (epochs.rounded(.up) + 1)) / perStep)
                 method.totalSteps = max(1, steps)
+                // The trainer re-sizes the schedules after timing steps of the run itself.
+                options.timeBudget = TimeBudget(deadline: began.addingTimeInterval(minutes * 60 * 0.97), monitorSeconds: monitorCost)
                 if verbose {
                     FileHandle.standardError.write(Data(String(format: "time budget %.1f min: %.3f s/step measured → %d steps (%.2f epochs)\n",
                                                                minutes, perStep, method.totalSteps, Double(method.totalSteps) / Double(max(loader.batchesPerEpoch, 1))).utf8))
@@ -168,6 +177,10 @@ public enum Experiment {
         let classes = data.train.classCount
         func row(_ name: String, _ model: Module) throws -> ResultRow {
             let t0 = Date()
+            if let n = config.preciseBN, n > 0 {
+                let batches = try PreciseBN.recompute(model, dataset: data.train, pipeline: data.evaluation, images: n)
+                if batches > 0 { say(String(format: "%@: BN statistics re-estimated on %d training images (%.1f s)", name, min(n, data.train.count), Date().timeIntervalSince(t0))) }
+            }
             let (ftr, ltr) = try Features.extract(model, dataset: data.train, pipeline: data.evaluation)
             let (fte, lte) = try Features.extract(model, dataset: test, pipeline: data.evaluation)
             let r = try probe.evaluate(train: ftr, trainLabels: ltr, test: fte, testLabels: lte, classes: classes)

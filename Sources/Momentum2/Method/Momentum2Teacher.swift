@@ -28,7 +28,8 @@ public struct StepResult: Codable, Sendable, Equatable {
 /// try m2.optimizerStep()
 /// ```
 public final class Momentum2Teacher {
-    public let config: MethodConfig
+    /// The settings; only ``resizeSchedules(totalSteps:)`` changes them after construction.
+    public private(set) var config: MethodConfig
     public let student: StudentNetwork
     public let teacher: TeacherNetwork
     public private(set) var optimizer: any Optimizer
@@ -105,6 +106,12 @@ public final class Momentum2Teacher {
         return lr
     }
 
+    /// Whether ``step(_:_:)`` runs the two views side by side, each on its own core (see
+    /// ``stepViewsInParallel(_:_:)``); on by default with two or more threads, off with
+    /// `M2T_VIEW_BRANCHES=0`. Both ways compute the same step; the bits of the results
+    /// differ only by the order of floating-point sums, and each way is deterministic.
+    public var viewsInParallel = Parallel.threads >= 2 && ProcessInfo.processInfo.environment["M2T_VIEW_BRANCHES"] != "0"
+
     /// One whole step on two views of a batch: EMA, student on each view (separate batches),
     /// teacher on the swapped views, loss, backward, optimizer.
     public func step(_ x1: Tensor, _ x2: Tensor) throws -> StepResult {
@@ -112,18 +119,62 @@ public final class Momentum2Teacher {
         let k = step
         let m = try emaUpdate()
         let alpha = teacherBNMomentum
-        let q1 = try student(x1), q2 = try student(x2)
-        let k1 = try teacher(x2), k2 = try teacher(x1)
-        let loss = try self.loss(q1: q1, q2: q2, k1: k1, k2: k2)
-        let value = try loss.item()
+        let (value, q1) = viewsInParallel ? try stepViewsInParallel(x1, x2) : try stepViewsInTurn(x1, x2)
         guard value.isFinite else {
             optimizer.zeroGrad()
             throw TrainingError.nonFiniteLoss(step: k, value: value)
         }
-        try loss.backward()
         let spread = try Momentum2Teacher.outputStd(q1)
         let lr = try optimizerStep()
         return StepResult(step: k, loss: value, learningRate: lr, teacherMomentum: m, bnMomentum: alpha, outputStd: spread)
+    }
+
+    /// Forwards, loss and (for a finite loss) backward, one piece after the other.
+    /// - Returns: the loss and q1.
+    private func stepViewsInTurn(_ x1: Tensor, _ x2: Tensor) throws -> (Float, Tensor) {
+        let q1 = try student(x1), q2 = try student(x2)
+        let k1 = try teacher(x2), k2 = try teacher(x1)
+        let loss = try self.loss(q1: q1, q2: q2, k1: k1, k2: k2)
+        let value = try loss.item()
+        if value.isFinite { try loss.backward() }
+        return (value, q1)
+    }
+
+    /// The same with the views side by side (``Parallel/branches(_:_:keepGradients:)``):
+    /// one core computes q1 = student(x1), k1 = teacher(x2), its half of the loss and that
+    /// half's backward; the other core q2 = student(x2), k2 = teacher(x1) and the other
+    /// half. The loss splits exactly into the two halves, the student's graphs of the two
+    /// views are separate anyway (two batches), and the BN statistics and parameter
+    /// gradients are handed over at the join in the order of ``stepViewsInTurn(_:_:)``.
+    /// A small batch keeps one core busy far better than two cores one kernel at a time.
+    private func stepViewsInParallel(_ x1: Tensor, _ x2: Tensor) throws -> (Float, Tensor) {
+        func half(_ own: Tensor, _ other: Tensor) throws -> (loss: Float, q: Tensor) {
+            let q = try student(own), k = try teacher(other)
+            let loss = try halfMomentum2Loss(q: q, k: k)
+            let value = try loss.item()
+            if value.isFinite { try loss.backward() }
+            return (value, q.detach())
+        }
+        let (a, b) = try Parallel.branches({ try half(x1, x2) }, { try half(x2, x1) },
+                                           keepGradients: { $0.loss.isFinite && $1.loss.isFinite })
+        return (a.loss + b.loss, a.q)
+    }
+
+    /// Makes every schedule (learning rate, teacher momentum m_k, momentum-BN α) end at
+    /// `totalSteps` instead. A time budget does this once, early, when the real step rate is
+    /// known: the schedules still end at their final values, and at 1% of the way the values
+    /// of the current step move by less than 1e-3 of themselves.
+    public func resizeSchedules(totalSteps: Int) throws {
+        guard totalSteps > step else {
+            throw TensorError.invalidArgument(op: "resizeSchedules", reason: "total steps \(totalSteps) must exceed the \(step) steps already taken")
+        }
+        var c = config
+        c.totalSteps = totalSteps
+        try c.validate()
+        config = c
+        if config.teacherBN == .momentum {
+            for (_, bn) in teacher.batchNorms { bn.resizeMomentumSchedule(totalIterations: totalSteps) }
+        }
     }
 
     /// α of the teacher's momentum BN (1 for a plain-BN teacher).

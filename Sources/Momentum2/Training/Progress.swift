@@ -3,7 +3,8 @@ import Foundation
 /// Prints training progress: a redrawn bar on a terminal, plain lines otherwise.
 public final class ProgressReporter {
     let isTerminal: Bool
-    let total: Int
+    /// Steps of the whole run (a time budget may re-size it once).
+    var total: Int
     let logEvery: Int
     var lastDraw = Date.distantPast
     /// Where lines go (standard error, so standard output stays for results).

@@ -15,8 +15,37 @@ public struct TrainerOptions: Sendable {
     /// Stop after this many steps in total (nil: at the method's `totalSteps`). The
     /// schedules still run over `totalSteps`; a later call can continue.
     public var stopAtStep: Int?
+    /// A wall-clock deadline: the schedules are re-sized to it once the step rate is known.
+    public var timeBudget: TimeBudget?
 
     public init(outputDirectory: URL? = nil) { self.outputDirectory = outputDirectory }
+}
+
+/// A wall-clock budget for a fresh run: the trainer times steps `measureFrom..<resizeAt`,
+/// then re-sizes the method's schedules (``Momentum2Teacher/resizeSchedules(totalSteps:)``)
+/// so that training, the kNN monitor runs and the last checkpoint end by `deadline`. A
+/// step-rate guess made before training (a few steps on a cold process) is off by 10–20%;
+/// steps 30–150 of the run itself are not.
+public struct TimeBudget: Sendable {
+    public var deadline: Date
+    /// Expected seconds of one kNN monitor run (0 without the monitor).
+    public var monitorSeconds: Double
+    public var measureFrom = 30
+    public var resizeAt = 150
+
+    public init(deadline: Date, monitorSeconds: Double) { (self.deadline, self.monitorSeconds) = (deadline, monitorSeconds) }
+
+    /// Total steps that fit before the deadline, given `step` steps done, `perStep` seconds a
+    /// step, `batchesPerEpoch`, and `now`; never fewer than `step + 1`.
+    public func totalSteps(step: Int, perStep: Double, batchesPerEpoch: Int, now: Date) -> Int {
+        let remaining = deadline.timeIntervalSince(now)
+        let bpe = max(batchesPerEpoch, 1)
+        var left = Int(remaining / perStep)
+        // One monitor run per epoch boundary crossed, plus the final one.
+        let runs = Double((step + max(left, 0)) / bpe - step / bpe + 1)
+        left = Int((remaining - runs * monitorSeconds) / perStep)
+        return max(step + 1, step + left)
+    }
 }
 
 /// What a run did.
@@ -78,13 +107,16 @@ public final class Trainer {
 
     /// Trains until the configured total steps (or a stop request).
     public func run() throws -> TrainingSummary {
-        let total = min(m2.config.totalSteps, options.stopAtStep ?? .max)
+        var total = min(m2.config.totalSteps, options.stopAtStep ?? .max)
         let progress = ProgressReporter(total: total, logEvery: options.logEvery)
         progress.enabled = options.verbose
         let start = Date()
         var imagesSinceLog = 0, logStart = Date()
         var rate = 0.0
         var stopped: String?
+        // The budget applies to a run that times its own steps from measureFrom on.
+        let budget = options.timeBudget.flatMap { m2.step <= $0.measureFrom && options.stopAtStep == nil ? $0 : nil }
+        var measureStart: Date?
         Interrupt.clear()
         while m2.step < total {
             if Interrupt.isRequested {
@@ -120,6 +152,20 @@ public final class Trainer {
                 (rec.loss, rec.learningRate, rec.teacherMomentum, rec.bnMomentum, rec.outputStd, rec.imagesPerSecond)
                     = (r.loss, r.learningRate, r.teacherMomentum, r.bnMomentum, r.outputStd, rate)
                 metrics.append(rec)
+            }
+            if let budget {
+                if m2.step == budget.measureFrom { measureStart = now }
+                if m2.step == budget.resizeAt, let t0 = measureStart {
+                    let perStep = now.timeIntervalSince(t0) / Double(budget.resizeAt - budget.measureFrom)
+                    let k = budget.totalSteps(step: m2.step, perStep: perStep, batchesPerEpoch: loader.batchesPerEpoch, now: now)
+                    if k != total {
+                        try m2.resizeSchedules(totalSteps: k)
+                        progress.note(String(format: "time budget: %.3f s/step over steps %d–%d → schedules re-sized from %d to %d steps (%.2f epochs)",
+                                             perStep, budget.measureFrom, budget.resizeAt, total, k, Double(k) / Double(max(loader.batchesPerEpoch, 1))))
+                        total = k
+                        progress.total = k
+                    }
+                }
             }
             if m2.step % options.checkpointEvery == 0 { try checkpoint(start: start, name: "last") }
         }
