@@ -46,6 +46,15 @@ final class BranchesTests: XCTestCase {
         XCTAssertEqual(log, ["a1", "a2", "b1"])
         Parallel.deferEffect { log.append("now") }
         XCTAssertEqual(log.last, "now", "outside a branch an effect runs at once")
+        // Nested branches hand their effects on to the enclosing join.
+        log = []
+        _ = try Parallel.branches({
+            _ = try Parallel.branches({ Parallel.deferEffect { log.append("a.a") } }, { Parallel.deferEffect { log.append("a.b") } })
+            XCTAssertEqual(log, [], "not before the outer join")
+        }, {
+            Parallel.deferEffect { log.append("b") }
+        })
+        XCTAssertEqual(log, ["a.a", "a.b", "b"])
     }
 
     /// `withNoGrad` on one branch does not switch gradients off on the other, and each

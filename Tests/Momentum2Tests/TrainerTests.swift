@@ -127,6 +127,11 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(b.totalSteps(step: 10, perStep: 1, batchesPerEpoch: 40, now: now), 95)
         XCTAssertEqual(b.totalSteps(step: 10, perStep: 1, batchesPerEpoch: 40, now: now.addingTimeInterval(200)), 11)
         XCTAssertThrowsError(try Momentum2Teacher(config: method(steps: 10)).resizeSchedules(totalSteps: 0))
+        // Later re-sizes at 5% and 10% of the way, none past the end.
+        XCTAssertEqual(b.nextResize(after: 150, total: 20_000), 1_000)
+        XCTAssertEqual(b.nextResize(after: 1_000, total: 20_000), 2_000)
+        XCTAssertNil(b.nextResize(after: 2_000, total: 20_000))
+        XCTAssertNil(b.nextResize(after: 150, total: 1_400), "5% and 10% of 1,400 lie before step 150")
     }
 
     func testNonFiniteLossStopsTraining() throws {

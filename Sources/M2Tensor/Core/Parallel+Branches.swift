@@ -40,7 +40,8 @@ extension Parallel {
         // Both ran to the end (or threw); hand over in program order.
         guard let resultA, let resultB else { throw TensorError.invalidArgument(op: "branches", reason: "a branch did not run") }
         let (valueA, valueB) = (try resultA.get(), try resultB.get())
-        for effect in recorders.0.effects + recorders.1.effects { try effect() }
+        // (Inside an enclosing branch both are handed on to its join.)
+        for effect in recorders.0.effects + recorders.1.effects { try deferEffect(effect) }
         if keepGradients(valueA, valueB) {
             let gradients = recorders.0.leafGradients + recorders.1.leafGradients
             for (leaf, g) in gradients { try leaf.accumulateGrad(g) }

@@ -7,8 +7,8 @@ public struct ExperimentConfig: Codable, Sendable {
         case steps(Int)
         case epochs(Double)
         /// Wall-clock minutes of pre-training; the schedules are sized up front from a
-        /// measured step time, then re-sized once from steps 30–150 of the run itself
-        /// (``TimeBudget``), so that they still end at their final values.
+        /// measured step time, then re-sized from the run's own steps at step 150 and at 5%
+        /// and 10% of the way (``TimeBudget``), so that they still end at their final values.
         case minutes(Double)
     }
 
@@ -152,7 +152,7 @@ public enum Experiment {
                 steps = Int((budget - monitorCost * (epochs.rounded(.up) + 1)) / perStep)
                 method.totalSteps = max(1, steps)
                 // The trainer re-sizes the schedules after timing steps of the run itself.
-                options.timeBudget = TimeBudget(deadline: began.addingTimeInterval(minutes * 60 * 0.97), monitorSeconds: monitorCost)
+                options.timeBudget = TimeBudget(deadline: began.addingTimeInterval(minutes * 60 * 0.96), monitorSeconds: monitorCost)
                 if verbose {
                     FileHandle.standardError.write(Data(String(format: "time budget %.1f min: %.3f s/step measured → %d steps (%.2f epochs)\n",
                                                                minutes, perStep, method.totalSteps, Double(method.totalSteps) / Double(max(loader.batchesPerEpoch, 1))).utf8))
