@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Releases graph nodes without recursion.
 ///
 /// A graph is a chain of objects — tensor → node → the inputs its backward closure holds →
@@ -20,21 +14,7 @@ enum GraphRelease {
         var draining = false
     }
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { pointer in
-            guard let pointer else { return }
-            Unmanaged<Worklist>.fromOpaque(pointer).release()
-        }
-        return key
-    }()
-
-    private static var worklist: Worklist {
-        if let raw = pthread_getspecific(key) { return Unmanaged<Worklist>.fromOpaque(raw).takeUnretainedValue() }
-        let list = Worklist()
-        pthread_setspecific(key, Unmanaged.passRetained(list).toOpaque())
-        return list
-    }
+    private static var worklist: Worklist { ThreadContext.current.releaseWorklist }
 
     /// Moves a dying tensor's node out of `slot` and releases it, or queues it when a
     /// release further up this thread's stack is already draining.

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// What belongs to one thread rather than to the process: whether gradients are recorded,
-/// how many threads this thread's kernels may use, and — inside
+/// how many threads this thread's kernels may use, the graph-release worklist, and — inside
 /// ``Parallel/branches(_:_:)`` — the branch's recorder.
 ///
 /// Gradient mode is per thread as in PyTorch (`torch.no_grad()` affects the calling thread
@@ -18,6 +18,8 @@ final class ThreadContext {
     var threadCap: Int?
     /// Set while this thread runs a branch of ``Parallel/branches(_:_:)``.
     var branch: BranchRecorder?
+    /// Graph nodes this thread is releasing (``GraphRelease``).
+    let releaseWorklist = GraphRelease.Worklist()
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
