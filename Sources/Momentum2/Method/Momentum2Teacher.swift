@@ -108,8 +108,9 @@ public final class Momentum2Teacher {
 
     /// Whether ``step(_:_:)`` runs the two views side by side, each on its own core (see
     /// ``stepViewsInParallel(_:_:)``); on by default with two or more threads, off with
-    /// `M2T_VIEW_BRANCHES=0`. Both ways compute the same step; the bits of the results
-    /// differ only by the order of floating-point sums, and each way is deterministic.
+    /// `M2T_VIEW_BRANCHES=0`. Both ways compute the same step and are deterministic; the
+    /// branches give the bits one thread gives in turn, two threads in turn differ from both
+    /// by the order of floating-point sums.
     public var viewsInParallel = Parallel.threads >= 2 && ProcessInfo.processInfo.environment["M2T_VIEW_BRANCHES"] != "0"
 
     /// One whole step on two views of a batch: EMA, student on each view (separate batches),
@@ -161,9 +162,9 @@ public final class Momentum2Teacher {
     }
 
     /// Makes every schedule (learning rate, teacher momentum m_k, momentum-BN α) end at
-    /// `totalSteps` instead. A time budget does this once, early, when the real step rate is
-    /// known: the schedules still end at their final values, and at 1% of the way the values
-    /// of the current step move by less than 1e-3 of themselves.
+    /// `totalSteps` instead. A time budget does this early (by 10% of the way) once the real
+    /// step rate is known: the schedules still end at their final values, and the values of
+    /// the current step move by less than 0.3% of themselves.
     public func resizeSchedules(totalSteps: Int) throws {
         guard totalSteps > step else {
             throw TensorError.invalidArgument(op: "resizeSchedules", reason: "total steps \(totalSteps) must exceed the \(step) steps already taken")
