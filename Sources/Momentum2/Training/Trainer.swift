@@ -28,7 +28,7 @@ public struct TrainerOptions: Sendable {
 /// step-rate guess made before training (a few steps on a cold process) is off by 10–30%,
 /// and steps 30–150 alone ran 10% faster than the first 10% of a run (no checkpoints yet,
 /// a machine shared with other jobs); by 10% of the way the rate is known. Re-sizing there
-/// moves the current learning rate, teacher momentum and BN α by less than 0.3%.
+/// by 10% moves the current learning rate, teacher momentum and BN α by under 0.5%.
 public struct TimeBudget: Sendable {
     public var deadline: Date
     /// Expected seconds of one kNN monitor run (0 without the monitor), until one is timed.
