@@ -6,7 +6,7 @@ import Darwin
 
 /// What belongs to one thread rather than to the process: whether gradients are recorded,
 /// how many threads this thread's kernels may use, the graph-release worklist, and — inside
-/// ``Parallel/branches(_:_:)`` — the branch's recorder.
+/// ``Parallel/branches(_:_:keepGradients:)`` — the branch's recorder.
 ///
 /// Gradient mode is per thread as in PyTorch (`torch.no_grad()` affects the calling thread
 /// only), so that two branches can run side by side.
@@ -16,7 +16,7 @@ final class ThreadContext {
     /// A cap on ``Parallel/threads`` for kernels started from this thread (a branch runs its
     /// kernels on its own core).
     var threadCap: Int?
-    /// Set while this thread runs a branch of ``Parallel/branches(_:_:)``.
+    /// Set while this thread runs a branch of ``Parallel/branches(_:_:keepGradients:)``.
     var branch: BranchRecorder?
     /// Graph nodes this thread is releasing (``GraphRelease``).
     let releaseWorklist = GraphRelease.Worklist()
@@ -39,7 +39,7 @@ final class ThreadContext {
     }
 }
 
-/// What one branch of ``Parallel/branches(_:_:)`` did to state the other branch shares:
+/// What one branch of ``Parallel/branches(_:_:keepGradients:)`` did to state the other branch shares:
 /// effects on modules (deferred, in order) and gradients reaching leaves (held back), both
 /// handed over at the join in a fixed order, so that the result does not depend on timing.
 final class BranchRecorder {

@@ -51,9 +51,7 @@ public func crossEntropy(_ logits: Tensor, targets: [Int]) throws -> Tensor {
 ///   - k2: teacher output of view 1 (paired with q2).
 public func momentum2Loss(q1: Tensor, q2: Tensor, k1: Tensor, k2: Tensor) throws -> Tensor {
     for t in [q2, k1, k2] where t.shape != q1.shape { throw TensorError.shapeMismatch(op: "m2t_loss", lhs: q1.shape, rhs: t.shape) }
-    guard q1.rank == 2 else { throw TensorError.invalidShape(op: "m2t_loss", shape: q1.shape, reason: "expected [N, D]") }
-    let a = try (l2Normalize(q1, axis: 1) * l2Normalize(k1.detach(), axis: 1)).sum(axis: 1)
-    let b = try (l2Normalize(q2, axis: 1) * l2Normalize(k2.detach(), axis: 1)).sum(axis: 1)
+    let a = try rowCosines(q1, k1), b = try rowCosines(q2, k2)
     return try 4 - (a + b).mean() * 2
 }
 
@@ -62,7 +60,11 @@ public func momentum2Loss(q1: Tensor, q2: Tensor, k1: Tensor, k2: Tensor) throws
 /// (the step computes the halves on two cores). No gradient reaches `k`.
 public func halfMomentum2Loss(q: Tensor, k: Tensor) throws -> Tensor {
     guard k.shape == q.shape else { throw TensorError.shapeMismatch(op: "m2t_loss", lhs: q.shape, rhs: k.shape) }
+    return try 2 - rowCosines(q, k).mean() * 2
+}
+
+/// `⟨q̂_i, k̂_i⟩` per row of `[N, D]` outputs, L2-normalized; no gradient reaches `k`.
+private func rowCosines(_ q: Tensor, _ k: Tensor) throws -> Tensor {
     guard q.rank == 2 else { throw TensorError.invalidShape(op: "m2t_loss", shape: q.shape, reason: "expected [N, D]") }
-    let a = try (l2Normalize(q, axis: 1) * l2Normalize(k.detach(), axis: 1)).sum(axis: 1)
-    return try 2 - a.mean() * 2
+    return try (l2Normalize(q, axis: 1) * l2Normalize(k.detach(), axis: 1)).sum(axis: 1)
 }

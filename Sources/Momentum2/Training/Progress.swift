@@ -3,7 +3,7 @@ import Foundation
 /// Prints training progress: a redrawn bar on a terminal, plain lines otherwise.
 public final class ProgressReporter {
     let isTerminal: Bool
-    /// Steps of the whole run (a time budget may re-size it once).
+    /// Steps of the whole run (a time budget re-sizes it early in the run).
     var total: Int
     let logEvery: Int
     var lastDraw = Date.distantPast
