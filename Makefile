@@ -10,8 +10,11 @@ CPUFLAGS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /pro
 # build (tests may use @testable imports, hence -enable-testing).
 RELEASE := -c release $(CPUFLAGS) -Xswiftc -enable-testing
 M2T := .build/release/m2t
+# The Float64 build (docs/numerics.md): same sources, TensorScalar = Double, its own folder.
+F64 := $(RELEASE) -Xswiftc -DM2T_FLOAT64 --scratch-path .build/f64
+F64_TESTS := M2TensorTests|M2NNTests|Momentum2Tests
 
-.PHONY: all deps build test bench demo clean
+.PHONY: all deps build test test-f32 test-f64 bench demo clean
 
 all: build
 
@@ -32,10 +35,19 @@ deps:
 build: deps
 	$(SWIFT) build $(RELEASE)
 
-# Tests run optimized: the numerics are too slow in a debug build.
-test: deps
+# Tests run optimized: the numerics are too slow in a debug build. `make test` runs every
+# test in the Float32 build, then the numerics (tensor, layers, method) again in the Float64
+# build, where the three reference training steps must match to rel 1e-4.
+test: test-f32 test-f64
+
+test-f32: deps
 	$(SWIFT) build $(RELEASE) --build-tests
 	$(SWIFT) test $(RELEASE) --skip-build --disable-swift-testing
+
+# The language and REPL suites stay out: their golden outputs print Float32 values.
+test-f64: deps
+	$(SWIFT) build $(F64) --build-tests
+	$(SWIFT) test $(F64) --skip-build --disable-swift-testing --filter '$(F64_TESTS)'
 
 bench: build
 	$(M2T) bench --json

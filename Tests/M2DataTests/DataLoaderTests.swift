@@ -8,7 +8,7 @@ final class DataLoaderTests: XCTestCase {
         return try ImageStore(images: images, labels: (0..<count).map { $0 % 10 }, classNames: CIFARReader.cifar10ClassNames)
     }
 
-    func bytes(_ batches: [Batch]) -> [[Float]] { batches.flatMap { $0.views.map(\.scalars) } }
+    func bytes(_ batches: [Batch]) -> [[TensorScalar]] { batches.flatMap { $0.views.map(\.scalars) } }
 
     func testShapesLabelsAndDropLast() throws {
         let ds = try store(count: 23)
@@ -28,7 +28,7 @@ final class DataLoaderTests: XCTestCase {
 
     func testSameSeedIsByteIdenticalForAnyThreadCount() throws {
         let ds = try store()
-        var runs = [[[Float]]]()
+        var runs = [[[TensorScalar]]]()
         for workers in [0, 1, 2, 3] {
             let loader = try DataLoader(dataset: ds, batchSize: 8, views: .pair(.cifar()), seed: 42, workers: workers, prefetch: 2)
             runs.append(bytes(try loader.epoch() + loader.epoch()))
@@ -71,7 +71,7 @@ final class DataLoaderTests: XCTestCase {
         assertDataError("use views: .pair") { _ = try loader.nextPair() }
         let b = try XCTUnwrap(loader.next())
         let im = try ds.image(at: 0)
-        XCTAssertEqual(try b.x.value(at: [0, 1, 2, 3]), Float(im[2, 3, 1]) / 255 * 2 - 1, accuracy: 1e-5)
+        XCTAssertEqual(try b.x.value(at: [0, 1, 2, 3]), TensorScalar(Float(im[2, 3, 1]) / 255 * 2 - 1), accuracy: 1e-5)
     }
 
     func testUnreadableImageSurfacesAsAnError() throws {

@@ -8,8 +8,8 @@ final class BatchNormTests: XCTestCase {
         for (i, c) in cases.enumerated() {
             let x = try tensor(c["input"])
             x.requiresGrad = true
-            let bn = try BatchNorm(x.shape[1], dimensions: x.rank == 4 ? 2 : 1, eps: Float(c["eps"] as? Double ?? 1e-5),
-                                   momentum: Float(c["momentum"] as? Double ?? 0.1))
+            let bn = try BatchNorm(x.shape[1], dimensions: x.rank == 4 ? 2 : 1, eps: TensorScalar(c["eps"] as? Double ?? 1e-5),
+                                   momentum: TensorScalar(c["momentum"] as? Double ?? 0.1))
             try bn.weight.copyValues(from: tensor(c["weight"]))
             try bn.bias.copyValues(from: tensor(c["bias"]))
             let y = try bn(x)
@@ -36,7 +36,7 @@ final class BatchNormTests: XCTestCase {
         XCTAssertEqual(cases.count, 3)
         for (i, c) in cases.enumerated() {
             let shape = try XCTUnwrap(c["shape"] as? [Int])
-            let bn = try BatchNorm(shape[1], dimensions: shape.count == 4 ? 2 : 1, eps: Float(c["eps"] as? Double ?? 1e-5))
+            let bn = try BatchNorm(shape[1], dimensions: shape.count == 4 ? 2 : 1, eps: TensorScalar(c["eps"] as? Double ?? 1e-5))
             bn.useMomentumStatistics(totalIterations: try XCTUnwrap(c["total_iters"] as? Int),
                                      correction: (c["variance"] as? String) == "unbiased" ? .unbiased : .double)
             try bn.weight.copyValues(from: tensor(c["weight"]))

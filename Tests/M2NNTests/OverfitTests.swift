@@ -10,7 +10,7 @@ final class OverfitTests: XCTestCase {
         let labels = (0..<64).map { $0 % 10 }
         let net = try resnet18(width: 8, channels: 1, stem: .small, classes: 10, seed: 1)
         let sgd = try SGD(net, learningRate: 0.05, momentum: 0.9, weightDecay: 1e-4)
-        var first: Float = 0, last: Float = 0
+        var first: TensorScalar = 0, last: TensorScalar = 0
         for step in 0..<60 {
             sgd.zeroGrad()
             let loss = try crossEntropy(net(x), targets: labels)

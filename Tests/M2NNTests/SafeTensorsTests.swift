@@ -49,9 +49,11 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertTrue(decodeError(good.prefix(good.count - 3)).contains("outside"))
         XCTAssertTrue(decodeError(good.prefix(5)).contains("shorter than"))
         XCTAssertTrue(decodeError(good.prefix(20)).contains("exceeds the file size"))
-        let lying = String(decoding: good, as: UTF8.self).replacingOccurrences(of: "[0,16]", with: "[0,12]")
+        // Four elements of 4 bytes (8 in the Float64 build), written as F32 (F64).
+        let (bytes, dtype) = MemoryLayout<TensorScalar>.size == 8 ? (32, "F64") : (16, "F32")
+        let lying = String(decoding: good, as: UTF8.self).replacingOccurrences(of: "[0,\(bytes)]", with: "[0,12]")
         XCTAssertTrue(decodeError(Data(lying.utf8)).contains("12 bytes for shape [2, 2]"))
-        let badType = String(decoding: good, as: UTF8.self).replacingOccurrences(of: "\"F32\"", with: "\"U8\" ")
+        let badType = String(decoding: good, as: UTF8.self).replacingOccurrences(of: "\"\(dtype)\"", with: "\"U8\" ")
         XCTAssertTrue(decodeError(Data(badType.utf8)).contains("unsupported dtype U8"))
         var garbage = Data([8, 0, 0, 0, 0, 0, 0, 0]); garbage.append(Data("not json".utf8))
         XCTAssertTrue(decodeError(garbage).contains("not a JSON object"))

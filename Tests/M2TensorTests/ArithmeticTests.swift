@@ -24,7 +24,7 @@ final class ArithmeticTests: XCTestCase {
         assertClose(try a.pow(b), [1, 32, 81, 64, 25, 6], shape: [2, 3])
         XCTAssertEqual(try a.maximum(b).scalars, [6, 5, 4, 4, 5, 6])
         XCTAssertEqual(try a.minimum(b).scalars, [1, 2, 3, 3, 2, 1])
-        XCTAssertEqual(try (a / 0).scalars, [Float](repeating: .infinity, count: 6))
+        XCTAssertEqual(try (a / 0).scalars, [TensorScalar](repeating: .infinity, count: 6))
     }
 
     func testBroadcastingShapesAndValues() throws {
@@ -97,7 +97,7 @@ final class ArithmeticTests: XCTestCase {
         XCTAssertEqual(row.grad?.scalars, [10, 14, 18])
         XCTAssertEqual(s.grad?.shape, [])
         XCTAssertEqual(try s.grad?.item(), 21)
-        XCTAssertEqual(x.grad?.scalars, [Float](repeating: 2, count: 6))
+        XCTAssertEqual(x.grad?.scalars, [TensorScalar](repeating: 2, count: 6))
         // A zero-size operand contributes nothing and gets an empty gradient.
         let empty = try Tensor.zeros([0, 3], requiresGrad: true)
         let bias = try Tensor.ones([3], requiresGrad: true)
@@ -138,7 +138,7 @@ final class ArithmeticTests: XCTestCase {
         try t.copyValues(from: Tensor.arange(0, 6).reshape([3, 2]).transpose())
         XCTAssertEqual(t.scalars, [0, 2, 4, 1, 3, 5])
         try t.fill(7)
-        XCTAssertEqual(t.scalars, [Float](repeating: 7, count: 6))
+        XCTAssertEqual(t.scalars, [TensorScalar](repeating: 7, count: 6))
         assertThrowsTensorError(["addInPlace", "[2, 3]", "[2]"]) { try t.addInPlace(Tensor.zeros([2])) }
         assertThrowsTensorError(["addInPlace", "[2, 3]", "[4, 2, 3]"]) { try t.addInPlace(Tensor.zeros([4, 2, 3])) }
         assertThrowsTensorError(["addInPlace", "contiguous"]) { try t.transpose().addInPlace(Tensor.zeros([3, 2])) }

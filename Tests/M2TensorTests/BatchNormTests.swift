@@ -11,7 +11,7 @@ final class BatchNormTests: XCTestCase {
             let x = try c.tensor("input", requiresGrad: true)
             let w = try c.tensor("weight", requiresGrad: true)
             let b = try c.tensor("bias", requiresGrad: true)
-            let eps = Float(try c.double("eps")), momentum = Float(try c.double("momentum"))
+            let eps = TensorScalar(try c.double("eps")), momentum = TensorScalar(try c.double("momentum"))
             let bn = try batchNorm(x, weight: w, bias: b, eps: eps)
             let label = "input \(x.shape)"
             assertClose(bn.output, try c.tensor("output"), "\(label) output")
@@ -21,7 +21,7 @@ final class BatchNormTests: XCTestCase {
             assertClose(try XCTUnwrap(b.grad), try c.tensor("grad_bias"), "\(label) grad_bias")
 
             // Running statistics start at 0 / 1 and take one step with the unbiased variance.
-            let n = Float(bn.countPerChannel)
+            let n = TensorScalar(bn.countPerChannel)
             XCTAssertEqual(bn.countPerChannel, x.count / x.shape[1])
             let mean = try XCTUnwrap(bn.batchMean), variance = try XCTUnwrap(bn.batchVariance)
             let runningMean = mean.map { (1 - momentum) * 0 + momentum * $0 }
@@ -32,7 +32,7 @@ final class BatchNormTests: XCTestCase {
     }
 
     /// The formula of ``BatchNormOutput`` written with elementary ops.
-    func reference(_ x: Tensor, _ w: Tensor, _ b: Tensor, alpha: Float, factor: Float, rm: Tensor, rv: Tensor, eps: Float) throws -> Tensor {
+    func reference(_ x: Tensor, _ w: Tensor, _ b: Tensor, alpha: TensorScalar, factor: TensorScalar, rm: Tensor, rv: Tensor, eps: TensorScalar) throws -> Tensor {
         let axes = x.rank == 4 ? [0, 2, 3] : [0]
         let statShape = x.rank == 4 ? [1, x.shape[1], 1, 1] : [1, x.shape[1]]
         let mean = try x.mean(axes: axes, keepdims: true)
@@ -44,7 +44,7 @@ final class BatchNormTests: XCTestCase {
 
     /// α = 1 (training), α = 0 (running statistics only) and 0 < α < 1 with the unbiased
     /// factor n/(n−1), for 4-D and 2-D inputs.
-    let regimes: [(alpha: Float, unbiased: Bool)] = [(1, false), (0, false), (0.3, true), (0.7, false)]
+    let regimes: [(alpha: TensorScalar, unbiased: Bool)] = [(1, false), (0, false), (0.3, true), (0.7, false)]
 
     func testForwardMatchesFormulaInEveryRegime() throws {
         for shape in [[4, 3, 2, 3], [6, 5]] {
@@ -54,9 +54,9 @@ final class BatchNormTests: XCTestCase {
             let b = try randn([C], seed: 3, requiresGrad: false)
             let rm = try randn([C], seed: 4, requiresGrad: false)
             let rv = try Tensor.uniform([C], low: 0.5, high: 2, generator: RandomGenerator(seed: 5))
-            let n = Float(x.count / C)
+            let n = TensorScalar(x.count / C)
             for r in regimes {
-                let f: Float = r.unbiased ? n / (n - 1) : 1
+                let f: TensorScalar = r.unbiased ? n / (n - 1) : 1
                 let bn = try batchNorm(x, weight: w, bias: b, eps: 1e-3, batchWeight: r.alpha, varianceFactor: f, runningMean: rm, runningVariance: rv)
                 assertClose(bn.output, try reference(x, w, b, alpha: r.alpha, factor: f, rm: rm, rv: rv, eps: 1e-3), atol: 1e-5, "shape \(shape) regime \(r)")
                 XCTAssertEqual(bn.countPerChannel, Int(n))
@@ -76,12 +76,12 @@ final class BatchNormTests: XCTestCase {
             let C = shape[1]
             let rm = try randn([C], seed: 14, requiresGrad: false)
             let rv = try Tensor.uniform([C], low: 0.5, high: 2, generator: RandomGenerator(seed: 15))
-            let n = Float(shape.reduce(1, *) / C)
+            let n = TensorScalar(shape.reduce(1, *) / C)
             for (i, r) in regimes.enumerated() {
                 let x = try randn(shape, seed: UInt64(20 + i))
                 let w = try randn([C], seed: UInt64(30 + i))
                 let b = try randn([C], seed: UInt64(40 + i))
-                let f: Float = r.unbiased ? n / (n - 1) : 1
+                let f: TensorScalar = r.unbiased ? n / (n - 1) : 1
                 try checkGradients([x, w, b], eps: 5e-3, "shape \(shape) regime \(r)") { t in
                     try batchNorm(t[0], weight: t[1], bias: t[2], batchWeight: r.alpha, varianceFactor: f,
                                   runningMean: rm, runningVariance: rv).output

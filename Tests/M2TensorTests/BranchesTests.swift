@@ -8,12 +8,12 @@ final class BranchesTests: XCTestCase {
     func testSharedLeafGetsBothGradientsAtTheJoin() throws {
         let w = try Tensor([1, 2, 3], shape: [3], requiresGrad: true)
         let x1 = try Tensor([1, 0, 2], shape: [3]), x2 = try Tensor([5, 1, 1], shape: [3])
-        let (l1, l2) = try Parallel.branches({ () throws -> Float in
+        let (l1, l2) = try Parallel.branches({ () throws -> TensorScalar in
             let l = try (w * w * x1).sum()
             try l.backward()
             XCTAssertNil(w.grad, "a branch does not touch the shared leaf")
             return try l.item()
-        }, { () throws -> Float in
+        }, { () throws -> TensorScalar in
             let l = try (w * x2).sum()
             try l.backward()
             return try l.item()

@@ -26,12 +26,12 @@ final class Conv2DTests: XCTestCase {
     }
 
     /// A direct sum over the definition, for shapes the vectors don't cover.
-    func naiveConv(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride s: Int, padding p: Int) throws -> [Float] {
+    func naiveConv(_ x: Tensor, _ w: Tensor, bias: Tensor?, stride s: Int, padding p: Int) throws -> [TensorScalar] {
         let (N, C, H, W) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (O, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
         let (oh, ow) = ((H + 2 * p - kh) / s + 1, (W + 2 * p - kw) / s + 1)
         let (xs, ws, bs) = (x.scalars, w.scalars, bias?.scalars)
-        var out = [Float]()
+        var out = [TensorScalar]()
         for n in 0..<N { for o in 0..<O { for i in 0..<oh { for j in 0..<ow {
             var acc = Double(bs?[o] ?? 0)
             for c in 0..<C { for u in 0..<kh { for v in 0..<kw {
@@ -39,7 +39,7 @@ final class Conv2DTests: XCTestCase {
                 guard r >= 0, r < H, q >= 0, q < W else { continue }
                 acc += Double(xs[((n * C + c) * H + r) * W + q]) * Double(ws[((o * C + c) * kh + u) * kw + v])
             } } }
-            out.append(Float(acc))
+            out.append(TensorScalar(acc))
         } } } }
         return out
     }

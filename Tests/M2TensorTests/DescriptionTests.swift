@@ -5,13 +5,13 @@ import M2Tensor
 /// number format, `...` summaries past 1000 elements.
 final class DescriptionTests: XCTestCase {
     func testSmallTensors() throws {
-        XCTAssertEqual(try Tensor([1, 2, 3]).description, "tensor([1., 2., 3.], shape=[3], dtype=float32)")
+        XCTAssertEqual(try Tensor([1, 2, 3]).description, "tensor([1., 2., 3.], shape=[3], dtype=\(Tensor.dtypeName))")
         XCTAssertEqual(try Tensor([1, -2, 30, 4], shape: [2, 2]).description,
-                       "tensor([[ 1., -2.],\n        [30.,  4.]], shape=[2, 2], dtype=float32)")
-        XCTAssertEqual(try Tensor([1.5, -2.25]).description, "tensor([ 1.5000, -2.2500], shape=[2], dtype=float32)")
-        XCTAssertEqual(Tensor(scalar: 3).description, "tensor(3., shape=[], dtype=float32)")
-        XCTAssertEqual(Tensor(scalar: 0.5).description, "tensor(0.5000, shape=[], dtype=float32)")
-        XCTAssertEqual(try Tensor([], shape: [0]).description, "tensor([], shape=[0], dtype=float32)")
+                       "tensor([[ 1., -2.],\n        [30.,  4.]], shape=[2, 2], dtype=\(Tensor.dtypeName))")
+        XCTAssertEqual(try Tensor([1.5, -2.25]).description, "tensor([ 1.5000, -2.2500], shape=[2], dtype=\(Tensor.dtypeName))")
+        XCTAssertEqual(Tensor(scalar: 3).description, "tensor(3., shape=[], dtype=\(Tensor.dtypeName))")
+        XCTAssertEqual(Tensor(scalar: 0.5).description, "tensor(0.5000, shape=[], dtype=\(Tensor.dtypeName))")
+        XCTAssertEqual(try Tensor([], shape: [0]).description, "tensor([], shape=[0], dtype=\(Tensor.dtypeName))")
         XCTAssertEqual(try Tensor([], shape: [2, 0]).formatValues(), "[[],\n []]")
         // Three dimensions: a blank line between the 2-D blocks.
         XCTAssertEqual(try Tensor.arange(0, 8).reshape([2, 2, 2]).formatValues(),
@@ -29,9 +29,9 @@ final class DescriptionTests: XCTestCase {
 
     func testGradientAnnotations() throws {
         let x = try Tensor([1, 2], requiresGrad: true)
-        XCTAssertEqual(x.description, "tensor([1., 2.], shape=[2], dtype=float32, requires_grad=true)")
-        XCTAssertEqual(try (x * 2).description, "tensor([2., 4.], shape=[2], dtype=float32, grad_fn=mul)")
-        XCTAssertEqual(try withNoGrad { try x * 2 }.description, "tensor([2., 4.], shape=[2], dtype=float32)")
+        XCTAssertEqual(x.description, "tensor([1., 2.], shape=[2], dtype=\(Tensor.dtypeName), requires_grad=true)")
+        XCTAssertEqual(try (x * 2).description, "tensor([2., 4.], shape=[2], dtype=\(Tensor.dtypeName), grad_fn=mul)")
+        XCTAssertEqual(try withNoGrad { try x * 2 }.description, "tensor([2., 4.], shape=[2], dtype=\(Tensor.dtypeName))")
     }
 
     func testViewsPrintInLogicalOrder() throws {
@@ -43,7 +43,7 @@ final class DescriptionTests: XCTestCase {
     func testSummarizesLargeTensors() throws {
         XCTAssertEqual(try Tensor.arange(0, 1000).formatValues().contains("..."), false)  // at the threshold: in full
         XCTAssertEqual(try Tensor.arange(0, 2000).description,
-                       "tensor([   0.,    1.,    2., ..., 1997., 1998., 1999.], shape=[2000], dtype=float32)")
+                       "tensor([   0.,    1.,    2., ..., 1997., 1998., 1999.], shape=[2000], dtype=\(Tensor.dtypeName))")
         let m = try Tensor.arange(0, 1200).reshape([40, 30])
         XCTAssertEqual(m.formatValues(), """
             [[   0.,    1.,    2., ...,   27.,   28.,   29.],

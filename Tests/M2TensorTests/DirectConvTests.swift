@@ -18,7 +18,7 @@ final class DirectConvTests: XCTestCase {
             let g = try ConvGeometry(input: shape, outChannels: out, kernelH: k, kernelW: k, stride: 1, padding: k / 2, op: "test")
             XCTAssertTrue(DirectConv.suits(g), "\(shape)")
             let upstream = try Tensor.randn([shape[0], out, shape[2], shape[3]], generator: gen)
-            var results: [[[Float]]] = []
+            var results: [[[TensorScalar]]] = []
             for direct in [true, false] {
                 DirectConv.enabled = direct
                 for t in [x, w, b] { t.grad = nil }
@@ -38,6 +38,6 @@ final class DirectConvTests: XCTestCase {
         let y = try conv2d(x, w, padding: 1)
         XCTAssertEqual(y.shape, [0, 16, 14, 14])
         try y.sum().backward()
-        XCTAssertEqual(w.grad?.scalars, [Float](repeating: 0, count: 16 * 16 * 9))
+        XCTAssertEqual(w.grad?.scalars, [TensorScalar](repeating: 0, count: 16 * 16 * 9))
     }
 }

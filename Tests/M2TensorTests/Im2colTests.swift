@@ -13,18 +13,18 @@ final class Im2colTests: XCTestCase {
         for (input, k, p) in geometries {
             let g = try ConvGeometry(input: input, outChannels: 1, kernelH: k, kernelW: k, stride: 1, padding: p, op: "test")
             XCTAssertTrue(g.isSameSizeStride1)
-            let x = (0..<(input.reduce(1, *))).map { Float($0 % 17) - 8 }
+            let x = (0..<(input.reduce(1, *))).map { TensorScalar($0 % 17) - 8 }
             for (first, n) in [(0, g.batch), (g.batch - 1, 1)] {
                 let count = g.patchSize * n * g.outPlane
-                var fast = [Float](repeating: .nan, count: count), rows = [Float](repeating: .nan, count: count)
+                var fast = [TensorScalar](repeating: .nan, count: count), rows = [TensorScalar](repeating: .nan, count: count)
                 x.withUnsafeBufferPointer { xp in
                     fast.withUnsafeMutableBufferPointer { Kernels.im2colShifted(g, xp.baseAddress!, first: first, n: n, $0.baseAddress!) }
                     rows.withUnsafeMutableBufferPointer { Kernels.im2colRows(g, xp.baseAddress!, first: first, n: n, $0.baseAddress!) }
                 }
                 XCTAssertEqual(fast, rows, "im2col \(input) k\(k) p\(p) images \(first)+\(n)")
 
-                let upstream = (0..<count).map { Float(($0 * 7) % 13) - 6 }
-                var dxFast = [Float](repeating: 0, count: x.count), dxRows = [Float](repeating: 0, count: x.count)
+                let upstream = (0..<count).map { TensorScalar(($0 * 7) % 13) - 6 }
+                var dxFast = [TensorScalar](repeating: 0, count: x.count), dxRows = [TensorScalar](repeating: 0, count: x.count)
                 var scratch = upstream
                 scratch.withUnsafeMutableBufferPointer { c in
                     dxFast.withUnsafeMutableBufferPointer { Kernels.col2imShifted(g, c.baseAddress!, first: first, n: n, $0.baseAddress!) }

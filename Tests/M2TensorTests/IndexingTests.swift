@@ -11,12 +11,12 @@ final class IndexingTests: XCTestCase {
 
     func testSlicesFollowPython() throws {
         // Each expected row is list(range(10))[start:end:step] in Python.
-        let cases: [(Int?, Int?, Int?, [Float])] = [
+        let cases: [(Int?, Int?, Int?, [TensorScalar])] = [
             (2, 7, nil, [2, 3, 4, 5, 6]), (nil, nil, 3, [0, 3, 6, 9]), (-3, nil, nil, [7, 8, 9]),
             (nil, -8, nil, [0, 1]), (nil, nil, -1, [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]), (7, 2, -2, [7, 5, 3]),
             (-1, -4, -1, [9, 8, 7]), (nil, 3, -1, [9, 8, 7, 6, 5, 4]), (3, nil, -1, [3, 2, 1, 0]),
-            (100, nil, -3, [9, 6, 3, 0]), (-100, 100, nil, (0..<10).map(Float.init)), (5, 2, nil, []),
-            (2, 5, -1, []), (10, nil, nil, []), (nil, -100, -1, (0..<10).reversed().map(Float.init)), (-100, nil, -1, []),
+            (100, nil, -3, [9, 6, 3, 0]), (-100, 100, nil, (0..<10).map(TensorScalar.init)), (5, 2, nil, []),
+            (2, 5, -1, []), (10, nil, nil, []), (nil, -100, -1, (0..<10).reversed().map(TensorScalar.init)), (-100, nil, -1, []),
         ]
         for (start, end, step, expected) in cases {
             let s = try v.index([slice(start, end, step)])

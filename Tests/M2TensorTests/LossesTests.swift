@@ -21,7 +21,7 @@ final class LossesTests: XCTestCase {
         let logits = try c.tensor("logits", requiresGrad: true)
         let loss = try crossEntropy(logits, targets: c.ints("target"))
         XCTAssertEqual(loss.shape, [])
-        assertClose(try loss.item(), Float(try c.double("loss")))
+        assertClose(try loss.item(), TensorScalar(try c.double("loss")))
         try loss.backward()
         assertClose(try XCTUnwrap(logits.grad), try c.tensor("grad_logits"))
     }
@@ -32,7 +32,7 @@ final class LossesTests: XCTestCase {
         // The teacher outputs may carry requiresGrad; no gradient may reach them.
         let k1 = try c.tensor("k1", requiresGrad: true), k2 = try c.tensor("k2", requiresGrad: true)
         let loss = try momentum2Loss(q1: q1, q2: q2, k1: k1, k2: k2)
-        assertClose(try loss.item(), Float(try c.double("loss")))
+        assertClose(try loss.item(), TensorScalar(try c.double("loss")))
         try loss.backward()
         assertClose(try XCTUnwrap(q1.grad), try c.tensor("grad_q1"))
         assertClose(try XCTUnwrap(q2.grad), try c.tensor("grad_q2"))
@@ -43,14 +43,17 @@ final class LossesTests: XCTestCase {
     func testValuesByHand() throws {
         let v = try Tensor([3, 4, 0, -2], shape: [2, 2])
         assertClose(try l2Normalize(v), [0.6, 0.8, 0, -1], shape: [2, 2])
-        assertClose(try l2Normalize(v, axis: 0), [1, 4 / Float(20).squareRoot(), 0, -2 / Float(20).squareRoot()], shape: [2, 2])
+        assertClose(try l2Normalize(v, axis: 0), [1, 4 / TensorScalar(20).squareRoot(), 0, -2 / TensorScalar(20).squareRoot()], shape: [2, 2])
         // A zero row stays zero (the norm is clamped by eps).
         assertClose(try l2Normalize(Tensor.zeros([1, 3])), [0, 0, 0], shape: [1, 3])
         let logits = try Tensor([1, 2, 3, 1000, 1000, 1000], shape: [2, 3])
         let sm = try softmax(logits)
-        let e = [1, Float(M_E), Float(M_E * M_E)], z = e.reduce(0, +)
-        assertClose(sm, e.map { $0 / z } + [1.0 / 3, 1.0 / 3, 1.0 / 3], shape: [2, 3])
-        assertClose(try logSoftmax(logits), e.map { Foundation.log($0 / z) } + [Float](repeating: -Foundation.log(3), count: 3), shape: [2, 3])
+        let e = [1, TensorScalar(M_E), TensorScalar(M_E * M_E)], z = e.reduce(0, +)
+        let third: TensorScalar = 1.0 / 3
+        let sm1: [TensorScalar] = e.map { $0 / z } + [third, third, third]
+        assertClose(sm, sm1, shape: [2, 3])
+        let logSm = e.map { Foundation.log($0 / z) } + [TensorScalar](repeating: -Foundation.log(3), count: 3)
+        assertClose(try logSoftmax(logits), logSm, shape: [2, 3])
         assertClose(try softmax(logits, axis: 0), [0, 0, 0, 1, 1, 1], shape: [2, 3])
         // Identical inputs give the minimum loss 0; opposite ones the maximum 8.
         let q = try randn([3, 4], seed: 1, requiresGrad: false)

@@ -5,12 +5,12 @@ import M2Tensor
 /// layouts, gradients and refusals.
 final class MatmulTests: XCTestCase {
     /// A direct triple loop over dense `[b, m, k]·[b, k, n]`.
-    func naive(_ a: [Float], _ b: [Float], batch: Int, m: Int, k: Int, n: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: batch * m * n)
+    func naive(_ a: [TensorScalar], _ b: [TensorScalar], batch: Int, m: Int, k: Int, n: Int) -> [TensorScalar] {
+        var out = [TensorScalar](repeating: 0, count: batch * m * n)
         for p in 0..<batch { for i in 0..<m { for j in 0..<n {
             var s = 0.0
             for q in 0..<k { s += Double(a[(p * m + i) * k + q]) * Double(b[(p * k + q) * n + j]) }
-            out[(p * m + i) * n + j] = Float(s)
+            out[(p * m + i) * n + j] = TensorScalar(s)
         } } }
         return out
     }
@@ -29,7 +29,7 @@ final class MatmulTests: XCTestCase {
         // Empty dimensions: an inner size of 0 gives zeros.
         XCTAssertEqual(try Tensor.ones([2, 0]).matmul(Tensor.ones([0, 3])).scalars, [0, 0, 0, 0, 0, 0])
         XCTAssertEqual(try Tensor.ones([0, 2]).matmul(Tensor.ones([2, 3])).shape, [0, 3])
-        XCTAssertEqual(try Tensor.ones([2, 2, 0]).matmul(Tensor.ones([0, 3])).scalars, [Float](repeating: 0, count: 12))
+        XCTAssertEqual(try Tensor.ones([2, 2, 0]).matmul(Tensor.ones([0, 3])).scalars, [TensorScalar](repeating: 0, count: 12))
     }
 
     func testLargeAndBatchedAgainstNaive() throws {

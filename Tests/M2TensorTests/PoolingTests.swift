@@ -23,7 +23,7 @@ final class PoolingTests: XCTestCase {
     }
 
     func testSmallCasesByHand() throws {
-        let x = try Tensor((1...16).map(Float.init), shape: [1, 1, 4, 4])
+        let x = try Tensor((1...16).map(TensorScalar.init), shape: [1, 1, 4, 4])
         assertClose(try maxPool2d(x, kernel: 2), [6, 8, 14, 16], shape: [1, 1, 2, 2])
         assertClose(try avgPool2d(x, kernel: 2), [3.5, 5.5, 11.5, 13.5], shape: [1, 1, 2, 2])
         // Padding is −∞ for max pooling and counts as zeros in the average's divisor.

@@ -9,15 +9,15 @@ final class ReductionTests: XCTestCase {
     func testValuesAndShapes() throws {
         XCTAssertEqual(try x.sum().shape, [])
         XCTAssertEqual(try x.sum().item(), 276)
-        assertClose(try x.sum(axis: 0), (0..<12).map { Float($0) * 2 + 12 }, shape: [3, 4])
+        assertClose(try x.sum(axis: 0), (0..<12).map { TensorScalar($0) * 2 + 12 }, shape: [3, 4])
         assertClose(try x.sum(axes: [0, 2]), [60, 92, 124], shape: [3])
         assertClose(try x.sum(axes: [-1], keepdims: true), [6, 22, 38, 54, 70, 86], shape: [2, 3, 1])
         assertClose(try x.sum(axes: [2, 0], keepdims: true), [60, 92, 124], shape: [1, 3, 1])
         assertClose(try x.sum(axes: []), x.scalars, shape: [2, 3, 4])
         XCTAssertEqual(try x.mean().item(), 11.5)
         assertClose(try x.mean(axis: 1), [4, 5, 6, 7, 16, 17, 18, 19], shape: [2, 4])
-        assertClose(try x.variance(axes: [2]), [Float](repeating: 5.0 / 3, count: 6), shape: [2, 3])
-        assertClose(try x.variance(axes: [2], unbiased: false, keepdims: true), [Float](repeating: 1.25, count: 6), shape: [2, 3, 1])
+        assertClose(try x.variance(axes: [2]), [TensorScalar](repeating: 5.0 / 3, count: 6), shape: [2, 3])
+        assertClose(try x.variance(axes: [2], unbiased: false, keepdims: true), [TensorScalar](repeating: 1.25, count: 6), shape: [2, 3, 1])
         assertClose(try x.variance(), [50], shape: [])
         let y = try Tensor([3, -1, 7, 7, 0, -5], shape: [2, 3])
         XCTAssertEqual(try y.max().item(), 7)
@@ -38,10 +38,10 @@ final class ReductionTests: XCTestCase {
     }
 
     func testLongSumsArePrecise() throws {
-        // 2^20 ones plus a fraction: a single Float accumulator would lose the fractions.
+        // 2^20 ones plus a fraction: a single TensorScalar accumulator would lose the fractions.
         let n = 1 << 20
         let t = try Tensor.full(1.0 / 3, shape: [n])
-        assertClose(try t.sum().item(), Float(n) / 3, rtol: 1e-5)
+        assertClose(try t.sum().item(), TensorScalar(n) / 3, rtol: 1e-5)
         assertClose(try t.mean().item(), 1.0 / 3, rtol: 1e-5)
     }
 

@@ -7,13 +7,13 @@ import M2Tensor
 
 /// Asserts that two arrays have the same length and that every pair is within
 /// `atol + rtol·|expected|`; reports the worst element.
-func assertClose(_ actual: [Float], _ expected: [Float], rtol: Float = 1e-4, atol: Float = 1e-5,
+func assertClose(_ actual: [TensorScalar], _ expected: [TensorScalar], rtol: TensorScalar = 1e-4, atol: TensorScalar = 1e-5,
                  _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
     guard actual.count == expected.count else {
         XCTFail("\(message()) count \(actual.count) != expected \(expected.count)", file: file, line: line)
         return
     }
-    var worst = -1, worstExcess: Float = 0, failures = 0
+    var worst = -1, worstExcess: TensorScalar = 0, failures = 0
     for i in 0..<actual.count {
         let (a, e) = (actual[i], expected[i])
         if a.isNaN && e.isNaN { continue }
@@ -31,7 +31,7 @@ func assertClose(_ actual: [Float], _ expected: [Float], rtol: Float = 1e-4, ato
 }
 
 /// Asserts equal shapes and close values.
-func assertClose(_ actual: Tensor, _ expected: Tensor, rtol: Float = 1e-4, atol: Float = 1e-5,
+func assertClose(_ actual: Tensor, _ expected: Tensor, rtol: TensorScalar = 1e-4, atol: TensorScalar = 1e-5,
                  _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
     guard actual.shape == expected.shape else {
         XCTFail("\(message()) shape \(actual.shape) != expected \(expected.shape)", file: file, line: line)
@@ -41,14 +41,14 @@ func assertClose(_ actual: Tensor, _ expected: Tensor, rtol: Float = 1e-4, atol:
 }
 
 /// Asserts a tensor's shape and values.
-func assertClose(_ actual: Tensor, _ expected: [Float], shape: [Int], rtol: Float = 1e-4, atol: Float = 1e-5,
+func assertClose(_ actual: Tensor, _ expected: [TensorScalar], shape: [Int], rtol: TensorScalar = 1e-4, atol: TensorScalar = 1e-5,
                  _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertEqual(actual.shape, shape, message(), file: file, line: line)
     assertClose(actual.scalars, expected, rtol: rtol, atol: atol, message(), file: file, line: line)
 }
 
 /// Asserts that two scalars are within `atol + rtol·|expected|`.
-func assertClose(_ actual: Float, _ expected: Float, rtol: Float = 1e-4, atol: Float = 1e-5,
+func assertClose(_ actual: TensorScalar, _ expected: TensorScalar, rtol: TensorScalar = 1e-4, atol: TensorScalar = 1e-5,
                  _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
     assertClose([actual], [expected], rtol: rtol, atol: atol, message(), file: file, line: line)
 }
@@ -121,7 +121,7 @@ struct Fixture {
         guard let o = object[key] as? [String: Any], let shape = o["shape"] as? [NSNumber], let data = o["data"] as? [NSNumber] else {
             throw FixtureError.malformed(key)
         }
-        return try Tensor(data.map(\.floatValue), shape: shape.map(\.intValue), requiresGrad: requiresGrad)
+        return try Tensor(data.map { TensorScalar($0.doubleValue) }, shape: shape.map(\.intValue), requiresGrad: requiresGrad)
     }
 }
 
@@ -130,21 +130,21 @@ enum FixtureError: Error { case missing(String), malformed(String) }
 // MARK: - Random inputs
 
 /// Standard-normal values of a shape, as a leaf.
-func randn(_ shape: [Int], seed: UInt64, scale: Float = 1, requiresGrad: Bool = true) throws -> Tensor {
+func randn(_ shape: [Int], seed: UInt64, scale: TensorScalar = 1, requiresGrad: Bool = true) throws -> Tensor {
     try Tensor.randn(shape, std: scale, generator: RandomGenerator(seed: seed), requiresGrad: requiresGrad)
 }
 
 /// Random values whose magnitude is at least `margin` (away from the kinks of relu, abs…).
-func randnAwayFromZero(_ shape: [Int], seed: UInt64, margin: Float = 0.1) throws -> Tensor {
+func randnAwayFromZero(_ shape: [Int], seed: UInt64, margin: TensorScalar = 0.1) throws -> Tensor {
     let v = try randn(shape, seed: seed, requiresGrad: false).scalars.map { $0 < 0 ? $0 - margin : $0 + margin }
     return try Tensor(v, shape: shape, requiresGrad: true)
 }
 
 /// Pairwise distinct values spaced `spacing` apart in random order (for max and max-pool,
 /// whose arg-max must not change under a finite-difference step).
-func distinctValues(_ shape: [Int], seed: UInt64, spacing: Float = 0.1) throws -> Tensor {
+func distinctValues(_ shape: [Int], seed: UInt64, spacing: TensorScalar = 0.1) throws -> Tensor {
     let n = shape.reduce(1, *)
-    var values = (0..<n).map { Float($0) * spacing - Float(n) * spacing / 2 }
+    var values = (0..<n).map { TensorScalar($0) * spacing - TensorScalar(n) * spacing / 2 }
     var g = RandomGenerator(seed: seed)
     values.shuffle(using: &g)
     return try Tensor(values, shape: shape, requiresGrad: true)
@@ -158,7 +158,7 @@ func distinctValues(_ shape: [Int], seed: UInt64, spacing: Float = 0.1) throws -
 /// errors cannot cancel in a plain sum); it is accumulated in `Double` from the Float32
 /// outputs, so the only rounding left is the op's own. Inputs must be contiguous leaves that
 /// require gradients; `f` must be smooth within `eps` of them.
-func checkGradients(_ inputs: [Tensor], eps: Float = 1e-2, rtol: Float = 1e-2, atol: Float = 2e-3, seed: UInt64 = 99,
+func checkGradients(_ inputs: [Tensor], eps: TensorScalar = 1e-2, rtol: TensorScalar = 1e-2, atol: TensorScalar = 2e-3, seed: UInt64 = 99,
                     _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line,
                     _ f: ([Tensor]) throws -> Tensor) throws {
     for x in inputs {
@@ -176,9 +176,9 @@ func checkGradients(_ inputs: [Tensor], eps: Float = 1e-2, rtol: Float = 1e-2, a
         return s
     }
     for (k, x) in inputs.enumerated() {
-        let analytic = x.grad?.scalars ?? [Float](repeating: 0, count: x.count)
+        let analytic = x.grad?.scalars ?? [TensorScalar](repeating: 0, count: x.count)
         XCTAssertEqual(x.grad?.shape ?? x.shape, x.shape, "gradient shape of input \(k)", file: file, line: line)
-        var numeric = [Float](repeating: 0, count: x.count)
+        var numeric = [TensorScalar](repeating: 0, count: x.count)
         let p = x.storage.pointer + x.offset
         for i in 0..<x.count {
             let saved = p[i]
@@ -187,7 +187,7 @@ func checkGradients(_ inputs: [Tensor], eps: Float = 1e-2, rtol: Float = 1e-2, a
             p[i] = saved - eps
             let minus = try objective()
             p[i] = saved
-            numeric[i] = Float((plus - minus) / (2 * Double(eps)))
+            numeric[i] = TensorScalar((plus - minus) / (2 * Double(eps)))
         }
         assertClose(analytic, numeric, rtol: rtol, atol: atol, "\(message()) input \(k) analytic vs numeric gradient:", file: file, line: line)
     }

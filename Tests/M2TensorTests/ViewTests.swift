@@ -8,7 +8,7 @@ final class ViewTests: XCTestCase {
 
     func testReshapeAndFlatten() throws {
         XCTAssertEqual(try x.reshape([4, -1]).shape, [4, 6])
-        XCTAssertEqual(try x.reshape([-1]).scalars, (0..<24).map(Float.init))
+        XCTAssertEqual(try x.reshape([-1]).scalars, (0..<24).map(TensorScalar.init))
         XCTAssertEqual(try x.flatten().shape, [24])
         XCTAssertEqual(try x.flatten(from: 1).shape, [2, 12])
         XCTAssertEqual(try x.flatten(from: 0, to: 1).shape, [6, 4])

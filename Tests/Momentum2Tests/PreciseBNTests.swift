@@ -25,7 +25,7 @@ final class PreciseBNTests: XCTestCase {
         // average of the batch means is the mean whatever the order).
         let (flat, _) = try Features.extract(Flatten(), dataset: data, pipeline: pipeline)
         let x = try flat.reshape([40, 1, 12, 12])
-        var means = [Float](repeating: 0, count: 4)
+        var means = [TensorScalar](repeating: 0, count: 4)
         for (start, n) in [(0, 20), (20, 20)] {
             let y = try withNoGrad { try conv1(x.indexSelect(axis: 0, indices: Array(start..<(start + n)))) }
             let m = try y.mean(axes: [0, 2, 3]).scalars

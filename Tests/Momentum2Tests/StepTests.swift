@@ -8,8 +8,10 @@ import Momentum2
 /// arithmetic so strongly that relative perturbations of the initial weights of 1e-7 move it
 /// by ~1e-3 and of 1e-6 by percents (``testThirdStepIsChaoticInFloat32``), and merely
 /// centring the BN arithmetic differently moved it by 0.9%. Float32 rounding alone is of that
-/// size, so steps 0 and 1 are checked at rel 1e-4 (they match to ~2e-6), step 2 within 3%,
-/// and the final state dicts for their keys and shapes.
+/// size, so the Float32 build checks steps 0 and 1 at rel 1e-4 (they match to ~2e-6), step 2
+/// within 3%, and the final state dicts for their keys and shapes. The Float64 build
+/// (`make test-f64`, docs/numerics.md) holds all three losses to rel 1e-4 and every final
+/// tensor to rel 1e-3.
 final class StepTests: XCTestCase {
     struct Reference {
         let config: MethodConfig
@@ -50,17 +52,34 @@ final class StepTests: XCTestCase {
     func testThreeStepsMatchReference() throws {
         let r = try reference()
         let (m2, results) = try run(r, initial: r.initial)
+        #if M2T_FLOAT64
+        // In Float64 the engine computes what the reference computed: every loss to rel 1e-4
+        // (measured: 4e-12, 2e-10, 1.3e-7) and every final tensor to rel 1e-3 (measured: 4e-7
+        // of the tensor's largest value at worst).
+        for k in 0..<3 {
+            XCTAssertEqual(Double(results[k].loss), r.losses[k], accuracy: 1e-4 * r.losses[k], "loss of step \(k)")
+        }
+        #else
         for k in 0..<2 {
             XCTAssertEqual(Double(results[k].loss), r.losses[k], accuracy: 1e-4 * r.losses[k], "loss of step \(k)")
         }
         XCTAssertEqual(Double(results[2].loss), r.losses[2], accuracy: 0.03 * r.losses[2], "loss of step 2")
+        #endif
         for k in 0..<3 { XCTAssertEqual(Double(results[k].teacherMomentum), r.momenta[k], accuracy: 1e-6) }
         XCTAssertEqual(Double(m2.teacherBNMomentum), try XCTUnwrap(r.raw["teacher_bn_momentum_final"] as? Double), accuracy: 1e-6)
-        // Every key of the final state dicts exists with the reference's shape.
+        // Every key of the final state dicts exists with the reference's shape (and, in
+        // Float64, its values).
         for (name, module) in [("student_final", m2.student as Module), ("teacher_final", m2.teacher)] {
             let ours = Dictionary(uniqueKeysWithValues: module.stateDict())
-            for (key, value) in try XCTUnwrap(r.raw[name] as? [String: Any]) {
-                XCTAssertEqual(try XCTUnwrap(ours[key], "\(name) \(key)").shape, try tensor(value).shape, key)
+            let theirs = try XCTUnwrap(r.raw[name] as? [String: Any])
+            // The reference leaves out the num_batches_tracked counters; nothing else is extra.
+            XCTAssertEqual(Set(ours.keys).subtracting(theirs.keys).filter { !$0.hasSuffix("num_batches_tracked") }, [], name)
+            for (key, value) in theirs {
+                let mine = try XCTUnwrap(ours[key], "\(name) \(key)"), reference = try tensor(value)
+                XCTAssertEqual(mine.shape, reference.shape, key)
+                #if M2T_FLOAT64
+                assertClose(mine, reference, rtol: 1e-3, atol: 1e-6, "\(name) \(key)")
+                #endif
             }
         }
     }
@@ -99,7 +118,7 @@ final class StepTests: XCTestCase {
     func testThirdStepIsChaoticInFloat32() throws {
         let r = try reference()
         let (_, base) = try run(r, initial: r.initial)
-        var largest: Float = 0
+        var largest: TensorScalar = 0
         for seed in [11, 12] as [UInt64] {
             let g = RandomGenerator(seed: seed)
             var perturbed: [String: Tensor] = [:]

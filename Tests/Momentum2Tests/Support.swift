@@ -13,15 +13,15 @@ func tensor(_ any: Any?) throws -> Tensor {
     let o = try XCTUnwrap(any as? [String: Any])
     let shape = try XCTUnwrap(o["shape"] as? [Int])
     let data = try XCTUnwrap(o["data"] as? [Double])
-    return try Tensor(data.map { Float($0) }, shape: shape)
+    return try Tensor(data.map { TensorScalar($0) }, shape: shape)
 }
 
 /// Elementwise `|a − b| ≤ atol + rtol·|b|`, reporting the worst element.
-func assertClose(_ a: Tensor, _ b: Tensor, rtol: Float = 1e-4, atol: Float = 1e-5, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+func assertClose(_ a: Tensor, _ b: Tensor, rtol: TensorScalar = 1e-4, atol: TensorScalar = 1e-5, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertEqual(a.shape, b.shape, "shape \(message)", file: file, line: line)
     guard a.shape == b.shape else { return }
     let x = a.scalars, y = b.scalars
-    var worst = 0, excess: Float = -.infinity
+    var worst = 0, excess: TensorScalar = -.infinity
     for i in 0..<x.count {
         let e = abs(x[i] - y[i]) - (atol + rtol * abs(y[i]))
         if e > excess || e.isNaN { excess = e; worst = i }
@@ -31,6 +31,6 @@ func assertClose(_ a: Tensor, _ b: Tensor, rtol: Float = 1e-4, atol: Float = 1e-
     }
 }
 
-func assertClose(_ a: [Float], _ b: Tensor, rtol: Float = 1e-4, atol: Float = 1e-5, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) throws {
+func assertClose(_ a: [TensorScalar], _ b: Tensor, rtol: TensorScalar = 1e-4, atol: TensorScalar = 1e-5, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) throws {
     assertClose(try Tensor(a, shape: b.shape), b, rtol: rtol, atol: atol, message, file: file, line: line)
 }

@@ -58,7 +58,7 @@ public struct ViewPipeline: Sendable, CustomStringConvertible {
     /// Normalizes a view into `destination` (`channels · size · size` floats).
     /// - Throws: ``DataError/invalidArgument(op:reason:)`` when the view is not the
     ///   pipeline's output size (a pipeline without a final crop).
-    func write(_ view: FloatImage, to destination: UnsafeMutablePointer<Float>) throws {
+    func write(_ view: FloatImage, to destination: UnsafeMutablePointer<TensorScalar>) throws {
         guard view.width == size, view.height == size, view.channels == channels else {
             throw DataError.invalidArgument(op: "ViewPipeline", reason: "produced a \(view.width)×\(view.height)×\(view.channels) view, expected \(size)×\(size)×\(channels); end the pipeline with a crop")
         }

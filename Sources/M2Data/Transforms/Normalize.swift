@@ -38,14 +38,14 @@ public struct Normalize: ImageTransform, Equatable, Codable {
     }
 
     /// Writes the normalized planes of `image` to `destination` (`channels · H · W` floats).
-    func write(_ image: FloatImage, to destination: UnsafeMutablePointer<Float>) {
+    func write(_ image: FloatImage, to destination: UnsafeMutablePointer<TensorScalar>) {
         let n = image.planeSize
         image.data.withUnsafeBufferPointer { d in
             for c in 0..<image.channels {
                 let (m, s) = stats(c)
                 let inv = 1 / s
                 let dst = destination + c * n
-                for i in 0..<n { dst[i] = (d[c * n + i] - m) * inv }
+                for i in 0..<n { dst[i] = TensorScalar((d[c * n + i] - m) * inv) }
             }
         }
     }

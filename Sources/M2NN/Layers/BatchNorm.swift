@@ -31,23 +31,23 @@ public final class BatchNorm: Module {
     /// The momentum-BN state, for inspection and checkpoints.
     public struct MomentumState: Codable, Sendable, Equatable {
         /// α: the weight of the batch statistics (1 at the start).
-        public var alpha: Float = 1
+        public var alpha: TensorScalar = 1
         /// Iterations (pairs of views) completed.
         public var iterations = 0
         /// T: iterations over which α decays to 0.
         public var totalIterations = 1
         /// Views seen since the last update, and their summed batch statistics.
         public var pendingViews = 0
-        public var pendingMean: [Float] = []
-        public var pendingVariance: [Float] = []
+        public var pendingMean: [TensorScalar] = []
+        public var pendingVariance: [TensorScalar] = []
     }
 
     public let features: Int
     /// 1 for `[N, C]` input, 2 for images (only affects printing).
     public let dimensions: Int
-    public let eps: Float
+    public let eps: TensorScalar
     /// Running-statistics momentum of standard mode (PyTorch's 0.1).
-    public var runningMomentum: Float
+    public var runningMomentum: TensorScalar
     public var mode: Mode
     public var varianceCorrection: VarianceCorrection = .unbiased
     /// Forwards per momentum update (two views).
@@ -55,8 +55,8 @@ public final class BatchNorm: Module {
     /// Momentum-BN state.
     public var momentumState = MomentumState()
     /// The last forward's batch mean and unbiased batch variance (training mode).
-    public private(set) var lastBatchMean: [Float]?
-    public private(set) var lastBatchVariance: [Float]?
+    public private(set) var lastBatchMean: [TensorScalar]?
+    public private(set) var lastBatchVariance: [TensorScalar]?
 
     public var weight: Tensor { ownParameters[0].tensor }
     public var bias: Tensor { ownParameters[1].tensor }
@@ -65,7 +65,7 @@ public final class BatchNorm: Module {
     public var batchesTracked: Tensor { ownBuffers[2].tensor }
 
     /// A BN layer with γ = 1, β = 0, running mean 0 and variance 1.
-    public init(_ features: Int, dimensions: Int = 2, eps: Float = 1e-5, momentum: Float = 0.1, mode: Mode = .standard) throws {
+    public init(_ features: Int, dimensions: Int = 2, eps: TensorScalar = 1e-5, momentum: TensorScalar = 0.1, mode: Mode = .standard) throws {
         guard features > 0 else { throw TensorError.invalidArgument(op: "BatchNorm", reason: "features must be positive, got \(features)") }
         (self.features, self.dimensions, self.eps, self.runningMomentum, self.mode) = (features, dimensions, eps, momentum, mode)
         super.init()
@@ -95,7 +95,7 @@ public final class BatchNorm: Module {
         guard n > 1 else {
             throw TensorError.invalidArgument(op: "BatchNorm\(dimensions)d", reason: "training needs more than one value per channel, got input \(x.shape)")
         }
-        let unbias = Float(n) / Float(n - 1)
+        let unbias = TensorScalar(n) / TensorScalar(n - 1)
         switch mode {
         case .standard:
             let r = try batchNorm(x, weight: weight, bias: bias, eps: eps)
@@ -124,7 +124,7 @@ public final class BatchNorm: Module {
 
     /// Adds one view's statistics; after ``viewsPerUpdate`` views, updates the running
     /// statistics with their average and advances α.
-    func accumulateView(mean: [Float], variance: [Float]) throws {
+    func accumulateView(mean: [TensorScalar], variance: [TensorScalar]) throws {
         var s = momentumState
         guard mean.count == features, variance.count == features,
               s.pendingViews == 0 || (s.pendingMean.count == features && s.pendingVariance.count == features) else {
@@ -135,7 +135,7 @@ public final class BatchNorm: Module {
         }
         s.pendingViews += 1
         if s.pendingViews >= viewsPerUpdate {
-            let k = Float(s.pendingViews)
+            let k = TensorScalar(s.pendingViews)
             try updateRunning(mean: s.pendingMean.map { $0 / k }, variance: s.pendingVariance.map { $0 / k }, momentum: s.alpha)
             s.pendingViews = 0
             s.pendingMean = []; s.pendingVariance = []
@@ -147,8 +147,8 @@ public final class BatchNorm: Module {
 
     /// α after `t` of `total` iterations: `(cos(πt/T) + 1)/2`, staying at 0 past the end
     /// (the cosine would rise again).
-    static func alpha(iteration t: Int, of total: Int) -> Float {
-        Float((cos(Double.pi * Double(min(t, total)) / Double(total)) + 1) / 2)
+    static func alpha(iteration t: Int, of total: Int) -> TensorScalar {
+        TensorScalar((cos(Double.pi * Double(min(t, total)) / Double(total)) + 1) / 2)
     }
 
     /// Lets α decay over `totalIterations` from here on, with α recomputed for the iterations
@@ -159,7 +159,7 @@ public final class BatchNorm: Module {
     }
 
     /// Replaces the running statistics (precise BN).
-    public func setRunningStatistics(mean: [Float], variance: [Float]) throws {
+    public func setRunningStatistics(mean: [TensorScalar], variance: [TensorScalar]) throws {
         guard mean.count == features, variance.count == features else {
             throw TensorError.invalidArgument(op: "BatchNorm\(dimensions)d(\(features)) statistics", reason: "got \(mean.count) means and \(variance.count) variances")
         }
@@ -167,7 +167,7 @@ public final class BatchNorm: Module {
     }
 
     /// `running ← momentum·batch + (1 − momentum)·running`.
-    func updateRunning(mean: [Float], variance: [Float], momentum: Float) throws {
+    func updateRunning(mean: [TensorScalar], variance: [TensorScalar], momentum: TensorScalar) throws {
         let (rm, rv) = (runningMean, runningVariance)
         for c in 0..<features {
             rm.storage.pointer[c] = momentum * mean[c] + (1 - momentum) * rm.storage.pointer[c]

@@ -4,16 +4,16 @@
 /// nor the trust ratio.
 public final class LARS: Optimizer {
     public let parameters: [NamedParameter]
-    public var learningRate: Float
-    public let momentum: Float, weightDecay: Float, trustCoefficient: Float
+    public var learningRate: TensorScalar
+    public let momentum: TensorScalar, weightDecay: TensorScalar, trustCoefficient: TensorScalar
     /// Whether each parameter is excluded from weight decay and adaptation.
     public let excluded: [Bool]
     private var buffers: [Tensor?]
 
     /// - Parameter exclude: decides exclusion by name and tensor; default: 1-D tensors
     ///   (BN weights and biases, linear biases).
-    public init(_ parameters: [NamedParameter], learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 1e-6,
-                trustCoefficient: Float = 0.001, exclude: (NamedParameter) -> Bool = { $0.tensor.rank <= 1 }) throws {
+    public init(_ parameters: [NamedParameter], learningRate: TensorScalar, momentum: TensorScalar = 0.9, weightDecay: TensorScalar = 1e-6,
+                trustCoefficient: TensorScalar = 0.001, exclude: (NamedParameter) -> Bool = { $0.tensor.rank <= 1 }) throws {
         guard learningRate >= 0, momentum >= 0, weightDecay >= 0, trustCoefficient > 0 else {
             throw TensorError.invalidArgument(op: "lars", reason: "learning rate, momentum, weight decay must not be negative; η must be positive")
         }

@@ -1,7 +1,7 @@
 /// Something that updates parameters from their gradients, one step at a time.
 public protocol Optimizer: AnyObject {
     /// The learning rate used by the next ``step()``; schedules set it every step.
-    var learningRate: Float { get set }
+    var learningRate: TensorScalar { get set }
     /// Applies one update to every parameter that has a gradient.
     func step() throws
     /// Clears every parameter's gradient.

@@ -2,11 +2,11 @@
 /// semantics: `g ← g + λθ; b ← μb + g; θ ← θ − lr·b` (Nesterov: `θ ← θ − lr·(g + μb)`).
 public final class SGD: Optimizer {
     public let parameters: [NamedParameter]
-    public var learningRate: Float
-    public let momentum: Float, weightDecay: Float, nesterov: Bool
+    public var learningRate: TensorScalar
+    public let momentum: TensorScalar, weightDecay: TensorScalar, nesterov: Bool
     private var buffers: [Tensor?]
 
-    public init(_ parameters: [NamedParameter], learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) throws {
+    public init(_ parameters: [NamedParameter], learningRate: TensorScalar, momentum: TensorScalar = 0, weightDecay: TensorScalar = 0, nesterov: Bool = false) throws {
         guard learningRate >= 0, momentum >= 0, weightDecay >= 0 else {
             throw TensorError.invalidArgument(op: "sgd", reason: "learning rate, momentum and weight decay must not be negative")
         }
@@ -16,7 +16,7 @@ public final class SGD: Optimizer {
     }
 
     /// SGD over a module's parameters.
-    public convenience init(_ module: Module, learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) throws {
+    public convenience init(_ module: Module, learningRate: TensorScalar, momentum: TensorScalar = 0, weightDecay: TensorScalar = 0, nesterov: Bool = false) throws {
         try self.init(module.namedParameters().map { NamedParameter(name: $0.name, tensor: $0.tensor) },
                       learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, nesterov: nesterov)
     }

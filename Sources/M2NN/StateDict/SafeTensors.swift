@@ -24,6 +24,9 @@ public enum SafeTensors {
     /// Keys whose values PyTorch stores as 64-bit integers.
     static func isIntegerKey(_ key: String) -> Bool { key.hasSuffix("num_batches_tracked") }
 
+    /// The dtype floating-point tensors are written as: `F32`, or `F64` in the Float64 build.
+    static let floatDType = MemoryLayout<TensorScalar>.size == 8 ? "F64" : "F32"
+
     /// Encodes tensors (in the given order) with optional string metadata.
     public static func encode(_ tensors: [(String, Tensor)], metadata: [String: String] = [:]) throws -> Data {
         var header: [String: Any] = [:]
@@ -37,7 +40,7 @@ public enum SafeTensors {
             } else {
                 for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { body.append(contentsOf: $0) } }
             }
-            header[key] = ["dtype": isIntegerKey(key) ? "I64" : "F32", "shape": t.shape, "data_offsets": [start, body.count]]
+            header[key] = ["dtype": isIntegerKey(key) ? "I64" : floatDType, "shape": t.shape, "data_offsets": [start, body.count]]
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         while json.count % 8 != 0 { json.append(0x20) }
@@ -48,7 +51,7 @@ public enum SafeTensors {
         return out
     }
 
-    /// Decodes a file's bytes into tensors (F32, F64, F16, BF16, I64, I32 become Float32)
+    /// Decodes a file's bytes into tensors (F32, F64, F16, BF16, I64, I32 become ``TensorScalar``)
     /// and metadata, checking every size and offset.
     public static func decode(_ data: Data, file: String = "<memory>") throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         guard data.count >= 8 else { throw StateDictError.malformed(file: file, reason: "file is \(data.count) bytes, shorter than the 8-byte header length") }
@@ -85,16 +88,16 @@ public enum SafeTensors {
             guard end - begin == count * size else {
                 throw StateDictError.badEntry(file: file, key: key, reason: "\(end - begin) bytes for shape \(shape) of \(dtype) (expected \(count * size))")
             }
-            let values: [Float] = data.withUnsafeBytes { raw in
+            let values: [TensorScalar] = data.withUnsafeBytes { raw in
                 let p = raw.baseAddress! + bodyStart + begin
                 return (0..<count).map { i in
                     switch dtype {
-                    case "F32": return Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-                    case "F64": return Float(Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
-                    case "I64": return Float(Int64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
-                    case "I32": return Float(Int32(littleEndian: p.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
-                    case "BF16": return Float(bitPattern: UInt32(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
-                    default: return Float(Float16(bitPattern: UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+                    case "F32": return TensorScalar(Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))))
+                    case "F64": return TensorScalar(Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+                    case "I64": return TensorScalar(Int64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
+                    case "I32": return TensorScalar(Int32(littleEndian: p.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+                    case "BF16": return TensorScalar(Float(bitPattern: UInt32(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16))
+                    default: return TensorScalar(Float16(bitPattern: UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
                     }
                 }
             }

@@ -17,10 +17,10 @@ enum Convert {
     static func list(_ xs: [String]) -> Value { .list(ListBox(xs.map { .string($0) })) }
 
     /// A 1-D tensor from floats (BN statistics).
-    static func tensor(_ xs: [Float]) throws -> Value { .tensor(try Tensor(xs, shape: [xs.count])) }
+    static func tensor(_ xs: [TensorScalar]) throws -> Value { .tensor(try Tensor(xs, shape: [xs.count])) }
 
-    /// `Float` widened the way the language prints tensor values (0.6, not 0.600000023…).
-    static func number(_ f: Float) -> Value { .double(Value.widen(f)) }
+    /// `TensorScalar` widened the way the language prints tensor values (0.6, not 0.600000023…).
+    static func number(_ f: TensorScalar) -> Value { .double(Value.widen(f)) }
 }
 
 extension BoundArguments {

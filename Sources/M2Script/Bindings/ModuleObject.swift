@@ -186,7 +186,7 @@ enum BatchNormMembers {
         guard name == "momentum" else { return false }
         guard bn.mode == .standard else { throw RuntimeFailure("α of momentum BN follows its cosine schedule and cannot be assigned") }
         guard let x = value.asDouble, (0...1).contains(x) else { throw RuntimeFailure("momentum must be a number in [0, 1]") }
-        bn.runningMomentum = Float(x)
+        bn.runningMomentum = TensorScalar(x)
         return true
     }
 }

@@ -29,7 +29,7 @@ final class OptimizerObject: ScriptObject {
     func setMember(_ name: String, to value: Value) throws {
         guard name == "lr" else { throw RuntimeFailure("cannot assign to '\(name)' of a \(typeName)") }
         guard let x = value.asDouble, x >= 0, x.isFinite else { throw RuntimeFailure("lr must be a non-negative number") }
-        optimizer.learningRate = Float(x)
+        optimizer.learningRate = TensorScalar(x)
     }
 
     var description: String { "\(typeName)(lr: \(Value.format(Double(Value.widen(optimizer.learningRate)))))" }

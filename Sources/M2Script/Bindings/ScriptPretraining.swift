@@ -77,7 +77,7 @@ struct ScriptPretraining {
         let progress = ProgressReporter(total: target, logEvery: logEvery)
         progress.enabled = verbose
         let file = try MetricsLog(url: outputURL?.appendingPathComponent("metrics.jsonl"))
-        var lastLoss: Float?
+        var lastLoss: TensorScalar?
         var stopped: String?
         Interrupt.clear()
         while m2.step < target {
@@ -112,7 +112,7 @@ struct ScriptPretraining {
         return result(first: first, start: start, loss: lastLoss, knn: nil, stopped: stopped)
     }
 
-    private func result(first: Int, start: Date, loss: Float?, knn: Double?, stopped: String?) -> Value {
+    private func result(first: Int, start: Date, loss: TensorScalar?, knn: Double?, stopped: String?) -> Value {
         Convert.record([("steps", .int(m2.step - first)), ("step", .int(m2.step)), ("seconds", .double(Date().timeIntervalSince(start))),
                         ("loss", loss.map(Convert.number) ?? .nil), ("knn", knn.map(Value.double) ?? .nil), ("stopped", stopped.map(Value.string) ?? .nil)])
     }

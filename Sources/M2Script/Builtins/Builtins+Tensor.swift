@@ -47,7 +47,7 @@ enum TensorBuiltins {
             guard step != 0, step.isFinite, s.isFinite, e.isFinite else { throw RuntimeFailure("arange: bounds must be finite and the step non-zero") }
             let n = ((e - s) / step).rounded(.up)
             if n > 0 { try a.interpreter.checkTensorSize([n < 9e18 ? Int(n) : Int.max]) }
-            return .tensor(try Tensor.arange(Float(s), Float(e), step: Float(step)))
+            return .tensor(try Tensor.arange(TensorScalar(s), TensorScalar(e), step: TensorScalar(step)))
         },
         BuiltinFunction("linspace", "start, end, count", doc: "`count` evenly spaced values from start to end inclusive.",
                         example: "linspace(0, 1, 5)") { a in

@@ -37,7 +37,7 @@ extension Interpreter {
         case .tensor(let t):
             let view = try t.index(try tensorIndices(keys))
             if let x = value.asDouble, value.sequenceItems == nil {
-                try view.fill(Float(x))
+                try view.fill(TensorScalar(x))
             } else {
                 let src = try value.toTensor()
                 try view.copyValues(from: src.shape == view.shape ? src : try src.expand(to: view.shape))

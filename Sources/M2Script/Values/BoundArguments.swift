@@ -64,11 +64,11 @@ public struct BoundArguments {
         return d
     }
 
-    /// A number as `Float`.
-    public func float(_ name: String) throws -> Float { Float(try double(name)) }
+    /// A number as `TensorScalar`.
+    public func float(_ name: String) throws -> TensorScalar { TensorScalar(try double(name)) }
 
-    /// A number as `Float`, or `nil`.
-    public func optionalFloat(_ name: String) throws -> Float? { isNil(name) ? nil : try float(name) }
+    /// A number as `TensorScalar`, or `nil`.
+    public func optionalFloat(_ name: String) throws -> TensorScalar? { isNil(name) ? nil : try float(name) }
 
     /// A boolean.
     public func bool(_ name: String) throws -> Bool {

@@ -36,7 +36,7 @@ extension Value {
     public func toTensor() throws -> Tensor {
         if case .tensor(let t) = self { return t }
         var shape: [Int] = []
-        var flat: [Float] = []
+        var flat: [TensorScalar] = []
         var leafDepth: Int?
         func walk(_ v: Value, depth: Int) throws {
             if depth > 32 { throw RuntimeFailure("lists nested too deeply for a tensor") }
@@ -49,7 +49,7 @@ extension Value {
                     throw RuntimeFailure("ragged nested lists cannot become a tensor")
                 }
                 leafDepth = depth
-                flat.append(Float(d))
+                flat.append(TensorScalar(d))
             } else {
                 throw RuntimeFailure("a \(v.typeName) cannot become a tensor element")
             }
@@ -59,9 +59,9 @@ extension Value {
         return try Tensor(flat, shape: shape)
     }
 
-    /// A `Float` as the `Double` with the same shortest decimal form (0.6, not
+    /// A `TensorScalar` as the `Double` with the same shortest decimal form (0.6, not
     /// 0.6000000238418579), so tensor values print the way they were written.
-    public static func widen(_ f: Float) -> Double {
+    public static func widen(_ f: TensorScalar) -> Double {
         f.isFinite ? Double(f.description) ?? Double(f) : Double(f)
     }
 

@@ -1,13 +1,13 @@
 import Foundation
 
-/// A reference-counted, 64-byte-aligned block of `Float`s that one or more tensors view.
+/// A reference-counted, 64-byte-aligned block of `TensorScalar`s that one or more tensors view.
 ///
 /// Buffers come from ``BufferPool`` and go back to it when the last view dies, so a training
 /// loop that allocates the same shapes every step stops touching the system allocator (and
 /// stops paying page faults for fresh memory) after its first step.
 public final class Storage: @unchecked Sendable {
     /// The first element.
-    public let pointer: UnsafeMutablePointer<Float>
+    public let pointer: UnsafeMutablePointer<TensorScalar>
     /// The number of elements.
     public let count: Int
 
@@ -41,12 +41,12 @@ public final class BufferPool: @unchecked Sendable {
     /// How many bytes of freed buffers may be kept for reuse.
     public var cacheCapBytes = 3 << 30
 
-    private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
+    private var free: [Int: [UnsafeMutablePointer<TensorScalar>]] = [:]
     private var cachedBytes = 0
     private let lock = NSLock()
 
-    func take(_ count: Int) throws -> UnsafeMutablePointer<Float> {
-        let (bytes, overflow) = max(count, 1).multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+    func take(_ count: Int) throws -> UnsafeMutablePointer<TensorScalar> {
+        let (bytes, overflow) = max(count, 1).multipliedReportingOverflow(by: MemoryLayout<TensorScalar>.stride)
         if overflow || bytes > limitBytes || count < 0 {
             throw TensorError.allocationTooLarge(elements: count, bytes: overflow ? Int.max : bytes, limit: limitBytes)
         }
@@ -62,11 +62,11 @@ public final class BufferPool: @unchecked Sendable {
         guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
             throw TensorError.allocationTooLarge(elements: count, bytes: bytes, limit: limitBytes)
         }
-        return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        return raw.bindMemory(to: TensorScalar.self, capacity: max(count, 1))
     }
 
-    func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
-        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+    func give(_ pointer: UnsafeMutablePointer<TensorScalar>, count: Int) {
+        let bytes = max(count, 1) * MemoryLayout<TensorScalar>.stride
         lock.lock()
         if cachedBytes + bytes <= cacheCapBytes && bytes >= 4096 {
             free[count, default: []].append(pointer)

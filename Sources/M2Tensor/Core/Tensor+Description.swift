@@ -9,7 +9,7 @@ extension Tensor: CustomStringConvertible {
 
     /// `tensor([[1., 2.], [3., 4.]], shape=[2, 2], dtype=float32, requires_grad)`-style text.
     public var description: String {
-        var suffix = "shape=\(shape), dtype=float32"
+        var suffix = "shape=\(shape), dtype=\(Tensor.dtypeName)"
         if let fn = gradFn { suffix += ", grad_fn=\(fn.name)" } else if requiresGrad { suffix += ", requires_grad=true" }
         return "tensor(\(formatValues(indent: 7)), \(suffix))"
     }
@@ -20,10 +20,10 @@ extension Tensor: CustomStringConvertible {
         defer { withExtendedLifetime(data) {} }
         let values = UnsafeBufferPointer(start: data.base, count: count)
         let summarize = count > Tensor.summaryThreshold
-        let shown: [Float] = summarize ? Tensor.edgeValues(values, shape: shape) : Array(values)
+        let shown: [TensorScalar] = summarize ? Tensor.edgeValues(values, shape: shape) : Array(values)
         let format = Tensor.numberFormat(shown)
         let width = shown.map { format($0).count }.max() ?? 1
-        func cell(_ v: Float) -> String {
+        func cell(_ v: TensorScalar) -> String {
             let s = format(v)
             return String(repeating: " ", count: width - s.count) + s
         }
@@ -45,8 +45,8 @@ extension Tensor: CustomStringConvertible {
     }
 
     /// The values that a summarized print shows (to choose a common number format).
-    static func edgeValues(_ values: UnsafeBufferPointer<Float>, shape: [Int]) -> [Float] {
-        var picked: [Float] = []
+    static func edgeValues(_ values: UnsafeBufferPointer<TensorScalar>, shape: [Int]) -> [TensorScalar] {
+        var picked: [TensorScalar] = []
         let strides = Shape.contiguousStrides(shape)
         func walk(_ dim: Int, _ offset: Int) {
             if dim == shape.count { picked.append(values[offset]); return }
@@ -60,9 +60,9 @@ extension Tensor: CustomStringConvertible {
 
     /// NumPy's choice: integral values as `3.`, else 4 decimals, scientific for very large
     /// or very small magnitudes.
-    static func numberFormat(_ values: [Float]) -> (Float) -> String {
+    static func numberFormat(_ values: [TensorScalar]) -> (TensorScalar) -> String {
         let finite = values.filter(\.isFinite)
-        let special: (Float) -> String? = { v in v.isNaN ? "nan" : (v.isInfinite ? (v > 0 ? "inf" : "-inf") : nil) }
+        let special: (TensorScalar) -> String? = { v in v.isNaN ? "nan" : (v.isInfinite ? (v > 0 ? "inf" : "-inf") : nil) }
         if finite.allSatisfy({ $0 == $0.rounded() && Swift.abs($0) < 1e8 }) {
             return { v in special(v) ?? String(format: "%.0f.", Double(v)) }
         }

@@ -64,7 +64,7 @@ public final class Tensor: @unchecked Sendable {
     ///   - shape: the dimensions; `nil` makes a 1-D tensor.
     ///   - requiresGrad: whether to track gradients for it (a leaf).
     /// - Throws: ``TensorError/invalidShape(op:shape:reason:)`` when the count disagrees.
-    public convenience init(_ values: [Float], shape: [Int]? = nil, requiresGrad: Bool = false) throws {
+    public convenience init(_ values: [TensorScalar], shape: [Int]? = nil, requiresGrad: Bool = false) throws {
         let shape = shape ?? [values.count]
         try self.init(uninitializedShape: shape)
         guard values.count == storage.count else {
@@ -75,7 +75,7 @@ public final class Tensor: @unchecked Sendable {
     }
 
     /// A rank-0 tensor holding one value.
-    public convenience init(scalar: Float, requiresGrad: Bool = false) {
+    public convenience init(scalar: TensorScalar, requiresGrad: Bool = false) {
         // A one-element allocation cannot exceed the limit.
         try! self.init(uninitializedShape: [])
         storage.pointer[0] = scalar
@@ -92,10 +92,10 @@ public final class Tensor: @unchecked Sendable {
     public var isLeaf: Bool { gradFn == nil }
 
     /// Pointer to element `[0, 0, …]`.
-    var base: UnsafeMutablePointer<Float> { storage.pointer + offset }
+    var base: UnsafeMutablePointer<TensorScalar> { storage.pointer + offset }
 
     /// The elements in row-major order.
-    public var scalars: [Float] {
+    public var scalars: [TensorScalar] {
         let c = contiguousData()
         defer { withExtendedLifetime(c) {} }
         return Array(UnsafeBufferPointer(start: c.base, count: c.count))
@@ -103,7 +103,7 @@ public final class Tensor: @unchecked Sendable {
 
     /// The value of a one-element tensor.
     /// - Throws: when the tensor holds more than one element.
-    public func item() throws -> Float {
+    public func item() throws -> TensorScalar {
         guard count == 1 else {
             throw TensorError.invalidArgument(op: "item", reason: "a tensor of shape \(shape) has \(count) elements, not one")
         }
@@ -111,7 +111,7 @@ public final class Tensor: @unchecked Sendable {
     }
 
     /// The element at a full index (negative indices count from the end).
-    public func value(at index: [Int]) throws -> Float {
+    public func value(at index: [Int]) throws -> TensorScalar {
         guard index.count == rank else {
             throw TensorError.invalidArgument(op: "value(at:)", reason: "index \(index) has \(index.count) components for a tensor of rank \(rank)")
         }

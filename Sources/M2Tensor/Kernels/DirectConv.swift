@@ -54,8 +54,8 @@ enum DirectConv {
     }
 
     /// `y = conv(x, w) + b` for `g` (``suits(_:)`` must hold).
-    static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                        y: UnsafeMutablePointer<Float>) throws {
+    static func forward(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, w: UnsafePointer<TensorScalar>, bias: UnsafePointer<TensorScalar>?,
+                        y: UnsafeMutablePointer<TensorScalar>) throws {
         // Packed weights: [output block][input channel][tap][4 outputs].
         let packed = try pack(g.outChannels, g.inChannels, g.kernelH * g.kernelW) { o, c, t in w[(o * g.inChannels + c) * g.kernelH * g.kernelW + t] }
         try run(g, channelsIn: g.inChannels, channelsOut: g.outChannels, input: x, packed: packed.pointer, bias: bias, output: y)
@@ -63,7 +63,7 @@ enum DirectConv {
 
     /// The input gradient `dx` (overwritten) of `g` from `dy`: a same-size convolution of `dy`
     /// with the weights transposed over channels and flipped in space.
-    static func inputGradient(_ g: ConvGeometry, w: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>) throws {
+    static func inputGradient(_ g: ConvGeometry, w: UnsafePointer<TensorScalar>, dy: UnsafePointer<TensorScalar>, dx: UnsafeMutablePointer<TensorScalar>) throws {
         let k = g.kernelH * g.kernelW
         let packed = try pack(g.inChannels, g.outChannels, k) { c, o, t in w[(o * g.inChannels + c) * k + (k - 1 - t)] }
         let transposed = try ConvGeometry(input: [g.batch, g.outChannels, g.height, g.width], outChannels: g.inChannels,
@@ -74,7 +74,7 @@ enum DirectConv {
     /// The weight gradient `dw` (overwritten) of `g` from `x` and `dy` (``suits(_:)`` must
     /// hold): `dw[o, c, t] = Σ_images Σ_q dy[o, q] · plane[c, q + offset(t)]`, with `dy` laid out
     /// on the padded grid (zeros in the padded columns) so every tap is again one offset.
-    static func weightGradient(_ g: ConvGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>) throws {
+    static func weightGradient(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, dy: UnsafePointer<TensorScalar>, dw: UnsafeMutablePointer<TensorScalar>) throws {
         let layout = Layout(g)
         let (Ci, Co, K) = (g.inChannels, g.outChannels, g.kernelH * g.kernelW)
         let threads = Swift.min(Parallel.threads, g.batch)
@@ -87,7 +87,7 @@ enum DirectConv {
         let taps = layout.taps
         Parallel.forRanges(g.batch, costPerItem: 1 << 20) { t, images in
             let plane = planes[t].pointer, grid = grids[t].pointer, partial = partials[t].pointer
-            var sums = [Float](repeating: 0, count: 12)
+            var sums = [TensorScalar](repeating: 0, count: 12)
             for n in images {
                 fill(plane, from: x + n * Ci * g.inPlane, g, channels: Ci, layout)
                 for o in 0..<Co {
@@ -119,16 +119,16 @@ enum DirectConv {
 
     /// 4 output channels × 3 taps of one input channel: `out[o·3 + k] = Σ_q grid[o][q] · plane[q + offset_k]`.
     @inline(__always)
-    private static func weightBlock(_ grid: UnsafePointer<Float>, gridStride: Int, _ plane: UnsafePointer<Float>,
-                                    offsets: (Int, Int, Int), count: Int, _ out: UnsafeMutablePointer<Float>) {
-        typealias V = SIMD8<Float>
+    private static func weightBlock(_ grid: UnsafePointer<TensorScalar>, gridStride: Int, _ plane: UnsafePointer<TensorScalar>,
+                                    offsets: (Int, Int, Int), count: Int, _ out: UnsafeMutablePointer<TensorScalar>) {
+        typealias V = SIMD8<TensorScalar>
         var a00 = V(), a01 = V(), a02 = V(), a10 = V(), a11 = V(), a12 = V()
         var a20 = V(), a21 = V(), a22 = V(), a30 = V(), a31 = V(), a32 = V()
         let p0 = UnsafeRawPointer(plane + offsets.0), p1 = UnsafeRawPointer(plane + offsets.1), p2 = UnsafeRawPointer(plane + offsets.2)
         let g0 = UnsafeRawPointer(grid), g1 = UnsafeRawPointer(grid + gridStride)
         let g2 = UnsafeRawPointer(grid + 2 * gridStride), g3 = UnsafeRawPointer(grid + 3 * gridStride)
         var byte = 0
-        let end = count * MemoryLayout<Float>.stride
+        let end = count * MemoryLayout<TensorScalar>.stride, step = MemoryLayout<V>.stride
         while byte < end {
             let x0 = p0.loadUnaligned(fromByteOffset: byte, as: V.self)
             let x1 = p1.loadUnaligned(fromByteOffset: byte, as: V.self)
@@ -139,7 +139,7 @@ enum DirectConv {
             a10.addProduct(d1, x0); a11.addProduct(d1, x1); a12.addProduct(d1, x2)
             a20.addProduct(d2, x0); a21.addProduct(d2, x1); a22.addProduct(d2, x2)
             a30.addProduct(d3, x0); a31.addProduct(d3, x1); a32.addProduct(d3, x2)
-            byte += 32
+            byte += step
         }
         out[0] = a00.sum(); out[1] = a01.sum(); out[2] = a02.sum()
         out[3] = a10.sum(); out[4] = a11.sum(); out[5] = a12.sum()
@@ -148,7 +148,7 @@ enum DirectConv {
     }
 
     /// Packs `weight(o, c, t)` as `[o / 4][c][t][o % 4]`.
-    private static func pack(_ outs: Int, _ ins: Int, _ taps: Int, _ weight: (Int, Int, Int) -> Float) throws -> Storage {
+    private static func pack(_ outs: Int, _ ins: Int, _ taps: Int, _ weight: (Int, Int, Int) -> TensorScalar) throws -> Storage {
         let packed = try Storage(uninitializedCount: outs * ins * taps)
         var p = packed.pointer
         for ob in stride(from: 0, to: outs, by: channelBlock) {
@@ -162,8 +162,8 @@ enum DirectConv {
         return packed
     }
 
-    private static func run(_ g: ConvGeometry, channelsIn: Int, channelsOut: Int, input: UnsafePointer<Float>, packed: UnsafePointer<Float>,
-                            bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) throws {
+    private static func run(_ g: ConvGeometry, channelsIn: Int, channelsOut: Int, input: UnsafePointer<TensorScalar>, packed: UnsafePointer<TensorScalar>,
+                            bias: UnsafePointer<TensorScalar>?, output: UnsafeMutablePointer<TensorScalar>) throws {
         let layout = Layout(g)
         let threads = Swift.min(Parallel.threads, g.batch)
         let planes = try (0..<threads).map { _ in try Storage(zeroedCount: channelsIn * layout.planeStride) }
@@ -191,7 +191,7 @@ enum DirectConv {
     }
 
     /// Copies an image's channels into the interior of the zero-padded planes.
-    private static func fill(_ plane: UnsafeMutablePointer<Float>, from x: UnsafePointer<Float>, _ g: ConvGeometry, channels: Int, _ layout: Layout) {
+    private static func fill(_ plane: UnsafeMutablePointer<TensorScalar>, from x: UnsafePointer<TensorScalar>, _ g: ConvGeometry, channels: Int, _ layout: Layout) {
         let (H, W, p, wp) = (g.height, g.width, g.padding, layout.paddedWidth)
         for c in 0..<channels {
             let dst = plane + c * layout.planeStride + p * wp + p, src = x + c * H * W
@@ -200,8 +200,8 @@ enum DirectConv {
     }
 
     /// Copies the valid outputs (dropping the padded columns) into NCHW, adding the bias.
-    private static func scatter(_ out: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, _ g: ConvGeometry, channels: Int,
-                                bias: UnsafePointer<Float>?, _ layout: Layout) {
+    private static func scatter(_ out: UnsafePointer<TensorScalar>, to y: UnsafeMutablePointer<TensorScalar>, _ g: ConvGeometry, channels: Int,
+                                bias: UnsafePointer<TensorScalar>?, _ layout: Layout) {
         let (H, W, wp) = (g.height, g.width, layout.paddedWidth)
         for o in 0..<channels {
             let src = out + o * layout.blockedPositions, dst = y + o * H * W
@@ -215,19 +215,20 @@ enum DirectConv {
 
     /// 4 output channels × 24 positions: `out[o][0..<24] = Σ_c Σ_t weights[c][t][o] · plane[c][t-offset + 0..<24]`.
     @inline(__always)
-    private static func block(_ plane: UnsafePointer<Float>, planeStride: Int, channels: Int, taps: UnsafePointer<Int>, tapCount: Int,
-                              weights: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, outStride: Int) {
-        typealias V = SIMD8<Float>
+    private static func block(_ plane: UnsafePointer<TensorScalar>, planeStride: Int, channels: Int, taps: UnsafePointer<Int>, tapCount: Int,
+                              weights: UnsafePointer<TensorScalar>, out: UnsafeMutablePointer<TensorScalar>, outStride: Int) {
+        typealias V = SIMD8<TensorScalar>
         var a00 = V(), a01 = V(), a02 = V(), a10 = V(), a11 = V(), a12 = V()
         var a20 = V(), a21 = V(), a22 = V(), a30 = V(), a31 = V(), a32 = V()
+        let vb = MemoryLayout<V>.stride
         var w = weights
         for c in 0..<channels {
             let base = UnsafeRawPointer(plane + c * planeStride)
             for t in 0..<tapCount {
-                let src = base + taps[t] * MemoryLayout<Float>.stride
+                let src = base + taps[t] * MemoryLayout<TensorScalar>.stride
                 let x0 = src.loadUnaligned(as: V.self)
-                let x1 = src.loadUnaligned(fromByteOffset: 32, as: V.self)
-                let x2 = src.loadUnaligned(fromByteOffset: 64, as: V.self)
+                let x1 = src.loadUnaligned(fromByteOffset: vb, as: V.self)
+                let x2 = src.loadUnaligned(fromByteOffset: 2 * vb, as: V.self)
                 let w0 = V(repeating: w[0]), w1 = V(repeating: w[1]), w2 = V(repeating: w[2]), w3 = V(repeating: w[3])
                 a00.addProduct(x0, w0); a01.addProduct(x1, w0); a02.addProduct(x2, w0)
                 a10.addProduct(x0, w1); a11.addProduct(x1, w1); a12.addProduct(x2, w1)
@@ -236,15 +237,15 @@ enum DirectConv {
                 w += 4
             }
         }
-        let o = UnsafeMutableRawPointer(out), s = outStride * MemoryLayout<Float>.stride
-        o.storeBytes(of: a00, as: V.self); o.storeBytes(of: a01, toByteOffset: 32, as: V.self); o.storeBytes(of: a02, toByteOffset: 64, as: V.self)
-        (o + s).storeBytes(of: a10, as: V.self); (o + s).storeBytes(of: a11, toByteOffset: 32, as: V.self); (o + s).storeBytes(of: a12, toByteOffset: 64, as: V.self)
-        (o + 2 * s).storeBytes(of: a20, as: V.self); (o + 2 * s).storeBytes(of: a21, toByteOffset: 32, as: V.self); (o + 2 * s).storeBytes(of: a22, toByteOffset: 64, as: V.self)
-        (o + 3 * s).storeBytes(of: a30, as: V.self); (o + 3 * s).storeBytes(of: a31, toByteOffset: 32, as: V.self); (o + 3 * s).storeBytes(of: a32, toByteOffset: 64, as: V.self)
+        let o = UnsafeMutableRawPointer(out), s = outStride * MemoryLayout<TensorScalar>.stride
+        o.storeBytes(of: a00, as: V.self); o.storeBytes(of: a01, toByteOffset: vb, as: V.self); o.storeBytes(of: a02, toByteOffset: 2 * vb, as: V.self)
+        (o + s).storeBytes(of: a10, as: V.self); (o + s).storeBytes(of: a11, toByteOffset: vb, as: V.self); (o + s).storeBytes(of: a12, toByteOffset: 2 * vb, as: V.self)
+        (o + 2 * s).storeBytes(of: a20, as: V.self); (o + 2 * s).storeBytes(of: a21, toByteOffset: vb, as: V.self); (o + 2 * s).storeBytes(of: a22, toByteOffset: 2 * vb, as: V.self)
+        (o + 3 * s).storeBytes(of: a30, as: V.self); (o + 3 * s).storeBytes(of: a31, toByteOffset: vb, as: V.self); (o + 3 * s).storeBytes(of: a32, toByteOffset: 2 * vb, as: V.self)
     }
 }
 
-extension SIMD8 where Scalar == Float {
+extension SIMD8 where Scalar == TensorScalar {
     /// `self += a · b`, fused.
     @inline(__always)
     mutating func addProduct(_ a: Self, _ b: Self) { self = self.addingProduct(a, b) }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// A scalar function of two floats, applied elementwise with broadcasting.
-protocol BinaryFunction { static func apply(_ a: Float, _ b: Float) -> Float }
+protocol BinaryFunction { static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar }
 /// A scalar function of one float, applied elementwise.
-protocol UnaryFunction { static func apply(_ a: Float) -> Float }
+protocol UnaryFunction { static func apply(_ a: TensorScalar) -> TensorScalar }
 
 extension Kernels {
     /// `out[i] = F(a[i], b[i])` with NumPy broadcasting; any strides.
@@ -93,18 +93,18 @@ extension Kernels {
     }
 }
 
-enum AddF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a + b } }
-enum SubF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a - b } }
-enum MulF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * b } }
-enum DivF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a / b } }
-enum PowF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { powf(a, b) } }
-enum MaxF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a >= b || b.isNaN ? a : b } }
-enum MinF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a <= b || b.isNaN ? a : b } }
-enum EqF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a == b ? 1 : 0 } }
-enum NeF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a != b ? 1 : 0 } }
-enum LtF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a < b ? 1 : 0 } }
-enum LeF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a <= b ? 1 : 0 } }
-enum GtF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a > b ? 1 : 0 } }
-enum GeF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a >= b ? 1 : 0 } }
+enum AddF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { a + b } }
+enum SubF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { a - b } }
+enum MulF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { a * b } }
+enum DivF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { a / b } }
+enum PowF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { ScalarMath.pow(a, b) } }
+enum MaxF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { a >= b || b.isNaN ? a : b } }
+enum MinF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { a <= b || b.isNaN ? a : b } }
+enum EqF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { a == b ? 1 : 0 } }
+enum NeF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { a != b ? 1 : 0 } }
+enum LtF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { a < b ? 1 : 0 } }
+enum LeF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { a <= b ? 1 : 0 } }
+enum GtF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { a > b ? 1 : 0 } }
+enum GeF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { a >= b ? 1 : 0 } }
 /// `1` where `a > 0`, used for ReLU's gradient mask.
-enum PositiveMaskMulF: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a > 0 ? b : 0 } }
+enum PositiveMaskMulF: BinaryFunction { @inline(__always) static func apply(_ a: TensorScalar, _ b: TensorScalar) -> TensorScalar { a > 0 ? b : 0 } }

@@ -3,7 +3,7 @@ import CBLAS
 /// A matrix operand for BLAS: a pointer, whether it is read transposed, and its leading
 /// dimension. Built from any 2-D view whose rows or columns are unit-stride.
 struct MatrixOperand {
-    let pointer: UnsafeMutablePointer<Float>
+    let pointer: UnsafeMutablePointer<TensorScalar>
     let transposed: Bool
     let ld: Int
     /// Keeps a copied operand's storage alive.
@@ -24,7 +24,7 @@ struct MatrixOperand {
         }
     }
 
-    init(pointer: UnsafeMutablePointer<Float>, transposed: Bool, ld: Int, owner: Tensor) {
+    init(pointer: UnsafeMutablePointer<TensorScalar>, transposed: Bool, ld: Int, owner: Tensor) {
         self.pointer = pointer; self.transposed = transposed; self.ld = ld; self.owner = owner
     }
 }
@@ -33,16 +33,31 @@ extension Kernels {
     /// `C = alpha·A·B + beta·C` in row-major order, single-threaded BLAS.
     @inline(__always)
     static func sgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
-                      _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int,
-                      _ b: UnsafePointer<Float>, _ ldb: Int,
-                      _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+                      _ alpha: TensorScalar, _ a: UnsafePointer<TensorScalar>, _ lda: Int,
+                      _ b: UnsafePointer<TensorScalar>, _ ldb: Int,
+                      _ beta: TensorScalar, _ c: UnsafeMutablePointer<TensorScalar>, _ ldc: Int) {
         Parallel.setUpBLAS()
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        blasGEMM(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+
+    /// The BLAS GEMM at ``TensorScalar`` precision (`cblas_sgemm`, or `cblas_dgemm` in the
+    /// Float64 build), row-major, on however many threads BLAS is set to.
+    @inline(__always)
+    static func blasGEMM(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
+                         _ alpha: TensorScalar, _ a: UnsafePointer<TensorScalar>, _ lda: Int,
+                         _ b: UnsafePointer<TensorScalar>, _ ldb: Int,
+                         _ beta: TensorScalar, _ c: UnsafeMutablePointer<TensorScalar>, _ ldc: Int) {
+        #if M2T_FLOAT64
+        let gemm = cblas_dgemm
+        #else
+        let gemm = cblas_sgemm
+        #endif
+        gemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// `C[m×n] = A[m×k]·B[k×n] (+ beta·C)`, split over the threads along the larger of m, n.
-    static func gemm(_ a: MatrixOperand, _ b: MatrixOperand, _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, beta: Float = 0) {
+    static func gemm(_ a: MatrixOperand, _ b: MatrixOperand, _ c: UnsafeMutablePointer<TensorScalar>, m: Int, n: Int, k: Int, beta: TensorScalar = 0) {
         guard m > 0 && n > 0 else { return }
         if k == 0 {
             if beta == 0 { c.update(repeating: 0, count: m * n) }

@@ -38,13 +38,13 @@ public struct ConvGeometry: Equatable, Sendable {
 extension Kernels {
     /// Unfolds images `first..<first+n` of `x` into `col[patchSize, n·outPlane]`:
     /// `col[(c·kh + i)·kw + j, img·outPlane + oh·ow + ow] = x[img, c, oh·s − p + i, ow·s − p + j]`.
-    static func im2col(_ g: ConvGeometry, _ x: UnsafePointer<Float>, first: Int, n: Int, _ col: UnsafeMutablePointer<Float>) {
+    static func im2col(_ g: ConvGeometry, _ x: UnsafePointer<TensorScalar>, first: Int, n: Int, _ col: UnsafeMutablePointer<TensorScalar>) {
         if g.isSameSizeStride1 { return im2colShifted(g, x, first: first, n: n, col) }
         im2colRows(g, x, first: first, n: n, col)
     }
 
     /// ``im2col`` for any geometry, output row by output row.
-    static func im2colRows(_ g: ConvGeometry, _ x: UnsafePointer<Float>, first: Int, n: Int, _ col: UnsafeMutablePointer<Float>) {
+    static func im2colRows(_ g: ConvGeometry, _ x: UnsafePointer<TensorScalar>, first: Int, n: Int, _ col: UnsafeMutablePointer<TensorScalar>) {
         let cols = n * g.outPlane
         let (H, W, s, p, wo) = (g.height, g.width, g.stride, g.padding, g.outWidth)
         for c in 0..<g.inChannels {
@@ -83,13 +83,13 @@ extension Kernels {
 
     /// The adjoint of ``im2col``: adds `col` back into images `first..<first+n` of `dx`
     /// (which the caller has zeroed). `col` is scratch: the fast path zeroes entries of it.
-    static func col2im(_ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, first: Int, n: Int, _ dx: UnsafeMutablePointer<Float>) {
+    static func col2im(_ g: ConvGeometry, _ col: UnsafeMutablePointer<TensorScalar>, first: Int, n: Int, _ dx: UnsafeMutablePointer<TensorScalar>) {
         if g.isSameSizeStride1 { return col2imShifted(g, col, first: first, n: n, dx) }
         col2imRows(g, col, first: first, n: n, dx)
     }
 
     /// ``col2im`` for any geometry, output row by output row.
-    static func col2imRows(_ g: ConvGeometry, _ col: UnsafePointer<Float>, first: Int, n: Int, _ dx: UnsafeMutablePointer<Float>) {
+    static func col2imRows(_ g: ConvGeometry, _ col: UnsafePointer<TensorScalar>, first: Int, n: Int, _ dx: UnsafeMutablePointer<TensorScalar>) {
         let cols = n * g.outPlane
         let (H, W, s, p, wo) = (g.height, g.width, g.stride, g.padding, g.outWidth)
         for c in 0..<g.inChannels {
@@ -125,7 +125,7 @@ extension Kernels {
     /// contiguous copy of the plane shifted by `(i − p)·W + (j − p)`, then zeros over the rows
     /// and the few columns the shift carried across the border. Much cheaper than row by row
     /// on small planes, where the per-row loop overhead dominated.
-    static func im2colShifted(_ g: ConvGeometry, _ x: UnsafePointer<Float>, first: Int, n: Int, _ col: UnsafeMutablePointer<Float>) {
+    static func im2colShifted(_ g: ConvGeometry, _ x: UnsafePointer<TensorScalar>, first: Int, n: Int, _ col: UnsafeMutablePointer<TensorScalar>) {
         let P = g.outPlane, W = g.width
         forEachShiftedRow(g, n: n, col) { c, span, row in
             for img in 0..<n {
@@ -142,7 +142,7 @@ extension Kernels {
 
     /// ``col2im`` for ``ConvGeometry/isSameSizeStride1``: zeroes the entries of `col` that the
     /// shift carried across the border, then adds one contiguous span per (channel, tap, image).
-    static func col2imShifted(_ g: ConvGeometry, _ col: UnsafeMutablePointer<Float>, first: Int, n: Int, _ dx: UnsafeMutablePointer<Float>) {
+    static func col2imShifted(_ g: ConvGeometry, _ col: UnsafeMutablePointer<TensorScalar>, first: Int, n: Int, _ dx: UnsafeMutablePointer<TensorScalar>) {
         let P = g.outPlane, W = g.width
         forEachShiftedRow(g, n: n, col) { c, span, row in
             guard span.isEmpty == false else { return }
@@ -157,8 +157,8 @@ extension Kernels {
 
     /// Calls `body(channel, span, row)` for each row `(c, i, j)` of an `n`-image column matrix.
     @inline(__always)
-    private static func forEachShiftedRow(_ g: ConvGeometry, n: Int, _ col: UnsafeMutablePointer<Float>,
-                                          _ body: (Int, ShiftedSpan, UnsafeMutablePointer<Float>) -> Void) {
+    private static func forEachShiftedRow(_ g: ConvGeometry, n: Int, _ col: UnsafeMutablePointer<TensorScalar>,
+                                          _ body: (Int, ShiftedSpan, UnsafeMutablePointer<TensorScalar>) -> Void) {
         let cols = n * g.outPlane
         for c in 0..<g.inChannels {
             for i in 0..<g.kernelH {
@@ -190,7 +190,7 @@ struct ShiftedSpan {
     /// Zeroes the invalid columns of the valid rows inside `lo..<hi` (those a contiguous
     /// shifted copy fills with pixels from the neighbouring row).
     @inline(__always)
-    func zeroWrappedColumns(_ p: UnsafeMutablePointer<Float>, width W: Int) {
+    func zeroWrappedColumns(_ p: UnsafeMutablePointer<TensorScalar>, width W: Int) {
         guard colLo > 0 || colHi < W else { return }
         for r in rowLo..<rowHi {
             let base = p + r * W

@@ -3,11 +3,11 @@ extension Kernels {
     /// Sum of `n` floats with eight independent accumulators (vectorizes, and loses less
     /// precision than one running sum).
     @inline(__always)
-    static func sum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc = SIMD8<Float>(repeating: 0)
+    static func sum(_ p: UnsafePointer<TensorScalar>, _ n: Int) -> TensorScalar {
+        var acc = SIMD8<TensorScalar>(repeating: 0)
         var i = 0
         while i + 8 <= n {
-            acc += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+            acc += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<TensorScalar>.self)
             i += 8
         }
         var s = acc.sum()

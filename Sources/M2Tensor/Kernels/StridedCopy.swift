@@ -27,7 +27,7 @@ enum Kernels {
     }
 
     /// Copies a strided view into dense row-major memory.
-    static func copyStrided(from t: Tensor, to dst: UnsafeMutablePointer<Float>) {
+    static func copyStrided(from t: Tensor, to dst: UnsafeMutablePointer<TensorScalar>) {
         let src = t.storage.pointer
         forEachRow(shape: t.shape, strides: t.strides, offset: t.offset) { o, s, n, flat in
             if s == 1 {

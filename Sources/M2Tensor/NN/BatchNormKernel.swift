@@ -13,9 +13,9 @@ public struct BatchNormOutput {
     /// The normalized, scaled and shifted tensor.
     public let output: Tensor
     /// Per-channel batch mean (nil when α = 0).
-    public let batchMean: [Float]?
+    public let batchMean: [TensorScalar]?
     /// Per-channel biased batch variance (nil when α = 0).
-    public let batchVariance: [Float]?
+    public let batchVariance: [TensorScalar]?
     /// Elements per channel in the batch.
     public let countPerChannel: Int
 }
@@ -31,8 +31,8 @@ public struct BatchNormOutput {
 ///   - runningMean: μ_r `[C]`, required when α < 1.
 ///   - runningVariance: σ²_r `[C]`, required when α < 1.
 ///   - computeBatchStatistics: return the batch statistics even when α = 0.
-public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5,
-                      batchWeight alpha: Float = 1, varianceFactor: Float = 1,
+public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: TensorScalar = 1e-5,
+                      batchWeight alpha: TensorScalar = 1, varianceFactor: TensorScalar = 1,
                       runningMean: Tensor? = nil, runningVariance: Tensor? = nil,
                       computeBatchStatistics: Bool = false) throws -> BatchNormOutput {
     guard x.rank == 2 || x.rank == 4 else {
@@ -57,8 +57,8 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
     let xp = xd.base
     let gamma = weight?.scalars, beta = bias?.scalars
     let rm = runningMean?.scalars, rv = runningVariance?.scalars
-    var bMean = [Float](repeating: 0, count: C), bVar = [Float](repeating: 0, count: C)
-    var mixMean = [Float](repeating: 0, count: C), invStd = [Float](repeating: 0, count: C)
+    var bMean = [TensorScalar](repeating: 0, count: C), bVar = [TensorScalar](repeating: 0, count: C)
+    var mixMean = [TensorScalar](repeating: 0, count: C), invStd = [TensorScalar](repeating: 0, count: C)
     let out = try Tensor(uninitializedShape: x.shape)
     let op = out.base
     bMean.withUnsafeMutableBufferPointer { bm in
@@ -67,14 +67,14 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
                 invStd.withUnsafeMutableBufferPointer { istd in
                     let (bm, bv, mm, istd) = (bm.baseAddress!, bv.baseAddress!, mm.baseAddress!, istd.baseAddress!)
                     Parallel.forEach(C, costPerItem: 3 * n) { c in
-                        var mean: Float = 0, variance: Float = 0
+                        var mean: TensorScalar = 0, variance: TensorScalar = 0
                         if wantStatistics {
                             var s = 0.0
                             for i in 0..<N { s += Double(Kernels.sum(xp + i * C * plane + c * plane, plane)) }
-                            mean = Float(s / Double(n))
+                            mean = TensorScalar(s / Double(n))
                             var q = 0.0
                             for i in 0..<N { q += Double(BatchNormLoops.sumSquaredDeviation(xp + i * C * plane + c * plane, plane, mean)) }
-                            variance = Float(q / Double(n))
+                            variance = TensorScalar(q / Double(n))
                         }
                         bm[c] = mean; bv[c] = variance
                         let mu = alpha == 1 ? mean : alpha * mean + (1 - alpha) * rm![c]
@@ -104,7 +104,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
         defer { withExtendedLifetime(gd) {} }
         let gp = gd.base
         let dx = x.requiresGrad ? try Tensor(uninitializedShape: x.shape) : nil
-        var dGamma = [Float](repeating: 0, count: C), dBeta = [Float](repeating: 0, count: C)
+        var dGamma = [TensorScalar](repeating: 0, count: C), dBeta = [TensorScalar](repeating: 0, count: C)
         dGamma.withUnsafeMutableBufferPointer { dgB in
             dBeta.withUnsafeMutableBufferPointer { dbB in
                 let (dg, db) = (dgB.baseAddress!, dbB.baseAddress!)
@@ -114,20 +114,20 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
                     let muF = mixMean[c]
                     for i in 0..<N {
                         let (xs, gs) = (xp + i * C * plane + c * plane, gp + i * C * plane + c * plane)
-                        var a: Float = 0, b: Float = 0
+                        var a: TensorScalar = 0, b: TensorScalar = 0
                         for k in 0..<plane { a += gs[k]; b += gs[k] * (xs[k] - muF) }
                         s1 += Double(a); centered += Double(b)
                     }
                     let s = Double(invStd[c]), gam = Double(gamma?[c] ?? 1)
-                    dg[c] = Float(s * centered)
-                    db[c] = Float(s1)
+                    dg[c] = TensorScalar(s * centered)
+                    db[c] = TensorScalar(s1)
                     guard let dx else { return }
                     // dL/dσ̃² and dL/dμ̃, then through the batch statistics (scaled by α).
                     let dVar = -0.5 * gam * s * s * s * centered
                     let dMu = -gam * s * s1
-                    let a = Float(dVar * Double(alpha) * Double(varianceFactor) * 2 / Double(n))
-                    let b = Float(dMu * Double(alpha) / Double(n))
-                    let direct = Float(gam * s), bm = bMean[c]
+                    let a = TensorScalar(dVar * Double(alpha) * Double(varianceFactor) * 2 / Double(n))
+                    let b = TensorScalar(dMu * Double(alpha) / Double(n))
+                    let direct = TensorScalar(gam * s), bm = bMean[c]
                     for i in 0..<N {
                         let (xs, gs, ds) = (xp + i * C * plane + c * plane, gp + i * C * plane + c * plane, dx.base + i * C * plane + c * plane)
                         for k in 0..<plane { ds[k] = direct * gs[k] + a * (xs[k] - bm) + b }
@@ -145,12 +145,12 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
 /// Inner loops of batch normalization.
 enum BatchNormLoops {
     @inline(__always)
-    static func sumSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, _ mean: Float) -> Float {
-        var acc = SIMD8<Float>(repeating: 0)
-        let m = SIMD8<Float>(repeating: mean)
+    static func sumSquaredDeviation(_ p: UnsafePointer<TensorScalar>, _ n: Int, _ mean: TensorScalar) -> TensorScalar {
+        var acc = SIMD8<TensorScalar>(repeating: 0)
+        let m = SIMD8<TensorScalar>(repeating: mean)
         var i = 0
         while i + 8 <= n {
-            let d = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) - m
+            let d = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<TensorScalar>.self) - m
             acc += d * d
             i += 8
         }

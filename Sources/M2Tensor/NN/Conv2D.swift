@@ -38,7 +38,7 @@ public enum Conv2D {
     }
 
     /// `y = conv(x, w) + b` into `y` (dense NCHW).
-    static func forward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>) throws {
+    static func forward(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, w: UnsafePointer<TensorScalar>, bias: UnsafePointer<TensorScalar>?, y: UnsafeMutablePointer<TensorScalar>) throws {
         if DirectConv.suits(g) { return try DirectConv.forward(g, x: x, w: w, bias: bias, y: y) }
         let per = imagesPerChunk(g)
         let K = g.patchSize, P = g.outPlane
@@ -48,7 +48,7 @@ public enum Conv2D {
         let outs = try (0..<Parallel.threads).map { _ in try Storage(uninitializedCount: per == 1 ? 1 : g.outChannels * per * P) }
         _ = forEachChunk(g) { t, first, n in
             let colsN = n * P
-            let col: UnsafePointer<Float>
+            let col: UnsafePointer<TensorScalar>
             if direct && n == 1 {
                 col = x + first * g.inChannels * g.inPlane
             } else {
@@ -74,8 +74,8 @@ public enum Conv2D {
 
     /// Gradients of a convolution: `dx` (if wanted, overwritten), `dw` and `db` (if wanted,
     /// overwritten) from `dy`.
-    static func backward(_ g: ConvGeometry, x: UnsafePointer<Float>, w: UnsafePointer<Float>, dy: UnsafePointer<Float>,
-                         dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?) throws {
+    static func backward(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, w: UnsafePointer<TensorScalar>, dy: UnsafePointer<TensorScalar>,
+                         dx: UnsafeMutablePointer<TensorScalar>?, dw: UnsafeMutablePointer<TensorScalar>?, db: UnsafeMutablePointer<TensorScalar>?) throws {
         let directDx = dx != nil && DirectConv.suitsTransposed(g), directDw = dw != nil && DirectConv.suits(g)
         if directDx || directDw {
             if directDx, let dx { try DirectConv.inputGradient(g, w: w, dy: dy, dx: dx) }
@@ -95,7 +95,7 @@ public enum Conv2D {
         let used = forEachChunk(g) { t, first, n in
             let colsN = n * P
             // The output gradient of the chunk as one [Co, n·P] matrix.
-            let dyc: UnsafePointer<Float>
+            let dyc: UnsafePointer<TensorScalar>
             if n == 1 {
                 dyc = dy + first * Co * P
             } else {

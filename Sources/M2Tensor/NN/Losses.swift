@@ -14,7 +14,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) throws -> T
 }
 
 /// Divides by the L2 norm along `axis`: `x / max(‖x‖, eps)` (PyTorch's `F.normalize`).
-public func l2Normalize(_ x: Tensor, axis: Int = -1, eps: Float = 1e-12) throws -> Tensor {
+public func l2Normalize(_ x: Tensor, axis: Int = -1, eps: TensorScalar = 1e-12) throws -> Tensor {
     let norm = try (x * x).sum(axes: [axis], keepdims: true).sqrt().clamp(min: eps)
     return try x / norm
 }
@@ -37,7 +37,7 @@ public func crossEntropy(_ logits: Tensor, targets: [Int]) throws -> Tensor {
     }
     for t in targets where t < 0 || t >= k { throw TensorError.indexOutOfRange(op: "cross_entropy", index: t, size: k) }
     let logp = try logSoftmax(logits, axis: 1)
-    let picked = try logp.gather(axis: 1, index: Tensor(targets.map(Float.init), shape: [n, 1]))
+    let picked = try logp.gather(axis: 1, index: Tensor(targets.map(TensorScalar.init), shape: [n, 1]))
     return try -(picked.mean())
 }
 

@@ -19,7 +19,7 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
             let src = xp + plane * g.inPlane
             for oh in 0..<g.outHeight {
                 for ow in 0..<g.outWidth {
-                    var best = -Float.infinity, at = -1
+                    var best = -TensorScalar.infinity, at = -1
                     for i in 0..<kernel {
                         let ih = oh * s - padding + i
                         guard ih >= 0 && ih < g.height else { continue }
@@ -62,7 +62,7 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     defer { withExtendedLifetime(xd) {} }
     let y = try Tensor(uninitializedShape: [g.batch, g.inChannels, g.outHeight, g.outWidth])
     let (xp, yp) = (xd.base, y.base)
-    let inv = 1 / Float(kernel * kernel)
+    let inv = 1 / TensorScalar(kernel * kernel)
     // Visits every (output, input) pair of the window, skipping padding.
     func windows(_ body: (Int, Int) -> Void, plane: Int) {
         for oh in 0..<g.outHeight {
@@ -104,7 +104,7 @@ public func globalAvgPool(_ x: Tensor) throws -> Tensor {
     defer { withExtendedLifetime(xd) {} }
     let y = try Tensor(uninitializedShape: [N, C])
     let (xp, yp) = (xd.base, y.base)
-    let inv = 1 / Float(plane)
+    let inv = 1 / TensorScalar(plane)
     Parallel.forEach(N * C, costPerItem: plane) { i in yp[i] = Kernels.sum(xp + i * plane, plane) * inv }
     return y.recorded("global_avg_pool", [x]) { g in
         let dx = try Tensor(uninitializedShape: x.shape)

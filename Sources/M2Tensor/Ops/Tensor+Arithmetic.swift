@@ -39,14 +39,14 @@ extension Tensor {
         try Kernels.unary(NegF.self, a).recorded("neg", [a]) { g in try a.accumulateGrad(-g) }
     }
 
-    public static func + (a: Tensor, s: Float) throws -> Tensor { try a + Tensor(scalar: s) }
-    public static func + (s: Float, a: Tensor) throws -> Tensor { try Tensor(scalar: s) + a }
-    public static func - (a: Tensor, s: Float) throws -> Tensor { try a - Tensor(scalar: s) }
-    public static func - (s: Float, a: Tensor) throws -> Tensor { try Tensor(scalar: s) - a }
-    public static func * (a: Tensor, s: Float) throws -> Tensor { try a * Tensor(scalar: s) }
-    public static func * (s: Float, a: Tensor) throws -> Tensor { try Tensor(scalar: s) * a }
-    public static func / (a: Tensor, s: Float) throws -> Tensor { try a / Tensor(scalar: s) }
-    public static func / (s: Float, a: Tensor) throws -> Tensor { try Tensor(scalar: s) / a }
+    public static func + (a: Tensor, s: TensorScalar) throws -> Tensor { try a + Tensor(scalar: s) }
+    public static func + (s: TensorScalar, a: Tensor) throws -> Tensor { try Tensor(scalar: s) + a }
+    public static func - (a: Tensor, s: TensorScalar) throws -> Tensor { try a - Tensor(scalar: s) }
+    public static func - (s: TensorScalar, a: Tensor) throws -> Tensor { try Tensor(scalar: s) - a }
+    public static func * (a: Tensor, s: TensorScalar) throws -> Tensor { try a * Tensor(scalar: s) }
+    public static func * (s: TensorScalar, a: Tensor) throws -> Tensor { try Tensor(scalar: s) * a }
+    public static func / (a: Tensor, s: TensorScalar) throws -> Tensor { try a / Tensor(scalar: s) }
+    public static func / (s: TensorScalar, a: Tensor) throws -> Tensor { try Tensor(scalar: s) / a }
 
     /// Elementwise power with a tensor exponent (broadcasting); differentiable in the base
     /// and, where the base is positive, in the exponent.
@@ -66,7 +66,7 @@ extension Tensor {
     }
 
     /// Elementwise power with a scalar exponent.
-    public func pow(_ e: Float) throws -> Tensor { try pow(Tensor(scalar: e)) }
+    public func pow(_ e: TensorScalar) throws -> Tensor { try pow(Tensor(scalar: e)) }
 
     /// Elementwise maximum of two tensors (broadcasting); the gradient goes to the larger.
     public func maximum(_ other: Tensor) throws -> Tensor {
@@ -90,7 +90,7 @@ extension Tensor {
 
     /// Adds `other` (broadcast to this shape) into this tensor's memory, untracked.
     /// For optimizers and gradient accumulation; the tensor must be contiguous.
-    public func addInPlace(_ other: Tensor, scale: Float = 1) throws {
+    public func addInPlace(_ other: Tensor, scale: TensorScalar = 1) throws {
         guard isContiguous else { throw TensorError.invalidArgument(op: "addInPlace", reason: "the target must be contiguous") }
         let shape = try Shape.broadcast(self.shape, other.shape, op: "addInPlace")
         guard shape == self.shape else { throw TensorError.shapeMismatch(op: "addInPlace", lhs: self.shape, rhs: other.shape) }
@@ -109,7 +109,7 @@ extension Tensor {
     }
 
     /// Multiplies this tensor's memory by `s`, untracked (must be contiguous).
-    public func scaleInPlace(_ s: Float) throws {
+    public func scaleInPlace(_ s: TensorScalar) throws {
         guard isContiguous else { throw TensorError.invalidArgument(op: "scaleInPlace", reason: "the target must be contiguous") }
         let o = base
         Parallel.forRanges(count) { _, r in for i in r { o[i] *= s } }
@@ -123,10 +123,10 @@ extension Tensor {
     }
 
     /// Sets every element to `value`, untracked (must be contiguous).
-    public func fill(_ value: Float) throws {
+    public func fill(_ value: TensorScalar) throws {
         guard isContiguous else { throw TensorError.invalidArgument(op: "fill", reason: "the target must be contiguous") }
         base.update(repeating: value, count: count)
     }
 }
 
-enum NegF: UnaryFunction { @inline(__always) static func apply(_ a: Float) -> Float { -a } }
+enum NegF: UnaryFunction { @inline(__always) static func apply(_ a: TensorScalar) -> TensorScalar { -a } }

@@ -14,7 +14,7 @@ extension Tensor {
     public func ge(_ o: Tensor) throws -> Tensor { try Kernels.binary(GeF.self, self, o, op: "ge") }
 
     /// Whether shapes agree and every pair of elements is within `atol + rtol·|other|`.
-    public func allClose(_ other: Tensor, rtol: Float = 1e-5, atol: Float = 1e-8) -> Bool {
+    public func allClose(_ other: Tensor, rtol: TensorScalar = 1e-5, atol: TensorScalar = 1e-8) -> Bool {
         guard shape == other.shape else { return false }
         let a = scalars, b = other.scalars
         for i in 0..<a.count where !(Swift.abs(a[i] - b[i]) <= atol + rtol * Swift.abs(b[i])) { return false }

@@ -26,8 +26,8 @@ extension Tensor {
     /// Sums `t` over `axes` into a dense tensor of shape `outShape`.
     ///
     /// Short reductions use the kernel's loops. A long one (more than ``sumBlockLength``
-    /// elements per output) adds Float blocks of that length and accumulates the block sums in
-    /// Double: one running Float sum over a million elements loses about three digits.
+    /// elements per output) adds TensorScalar blocks of that length and accumulates the block sums in
+    /// Double: one running TensorScalar sum over a million elements loses about three digits.
     static func blockedSum(_ t: Tensor, axes: [Int], outShape: [Int]) throws -> Tensor {
         let length = axes.map { t.shape[$0] }.reduce(1, *)
         guard length > sumBlockLength else { return try Kernels.reduceSum(t, axes: axes, outShape: outShape) }
@@ -44,7 +44,7 @@ extension Tensor {
                         s += Double(Kernels.sum(row + j, n))
                         j += n
                     }
-                    o[i] = Float(s)
+                    o[i] = TensorScalar(s)
                 }
             }
         }
@@ -59,7 +59,7 @@ extension Tensor {
         let ax = try Shape.normalizeAxes(axes, rank: rank, op: "mean")
         let n = ax.map { shape[$0] }.reduce(1, *)
         guard n > 0 else { throw TensorError.invalidArgument(op: "mean", reason: "mean of an empty tensor of shape \(shape)") }
-        return try sum(axes: ax, keepdims: keepdims) * (1 / Float(n))
+        return try sum(axes: ax, keepdims: keepdims) * (1 / TensorScalar(n))
     }
 
     /// Mean over one axis.
@@ -73,7 +73,7 @@ extension Tensor {
             throw TensorError.invalidArgument(op: "var", reason: "needs at least \(unbiased ? 2 : 1) elements per reduction, got \(n)")
         }
         let centered = try self - mean(axes: ax, keepdims: true)
-        return try (centered * centered).sum(axes: ax, keepdims: keepdims) * (1 / Float(unbiased ? n - 1 : n))
+        return try (centered * centered).sum(axes: ax, keepdims: keepdims) * (1 / TensorScalar(unbiased ? n - 1 : n))
     }
 
     /// Maximum over `axes` (all when `nil`); the gradient goes to the first maximal element.
@@ -111,10 +111,10 @@ extension Tensor {
         if let axis {
             let a = try Shape.normalizeAxis(axis, rank: rank, op: "argmax")
             let (_, positions) = try Kernels.reduceMax(self, axes: [a], outShape: reducedShape([a], keepdims: keepdims))
-            return try Tensor(positions.map(Float.init), shape: reducedShape([a], keepdims: keepdims))
+            return try Tensor(positions.map(TensorScalar.init), shape: reducedShape([a], keepdims: keepdims))
         }
         let (_, positions) = try Kernels.reduceMax(self, axes: Array(0..<rank), outShape: [])
-        return Tensor(scalar: Float(positions[0]))
+        return Tensor(scalar: TensorScalar(positions[0]))
     }
 
     /// Sums a broadcast gradient back down to `target` (the inverse of broadcasting).

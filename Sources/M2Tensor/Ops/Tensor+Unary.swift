@@ -58,7 +58,7 @@ extension Tensor {
 
     /// Limits values to `[min, max]` (either bound may be omitted); the gradient passes
     /// only where the value was inside.
-    public func clamp(min lo: Float? = nil, max hi: Float? = nil) throws -> Tensor {
+    public func clamp(min lo: TensorScalar? = nil, max hi: TensorScalar? = nil) throws -> Tensor {
         if let lo, let hi, lo > hi {
             throw TensorError.invalidArgument(op: "clamp", reason: "min \(lo) is greater than max \(hi)")
         }
@@ -79,11 +79,11 @@ extension Tensor {
     }
 }
 
-enum ExpF: UnaryFunction { @inline(__always) static func apply(_ a: Float) -> Float { expf(a) } }
-enum LogF: UnaryFunction { @inline(__always) static func apply(_ a: Float) -> Float { logf(a) } }
-enum SqrtF: UnaryFunction { @inline(__always) static func apply(_ a: Float) -> Float { a.squareRoot() } }
-enum ReluF: UnaryFunction { @inline(__always) static func apply(_ a: Float) -> Float { a > 0 ? a : 0 } }
-enum SigmoidF: UnaryFunction { @inline(__always) static func apply(_ a: Float) -> Float { 1 / (1 + expf(-a)) } }
-enum TanhF: UnaryFunction { @inline(__always) static func apply(_ a: Float) -> Float { tanhf(a) } }
-enum AbsF: UnaryFunction { @inline(__always) static func apply(_ a: Float) -> Float { Swift.abs(a) } }
-enum SignF: UnaryFunction { @inline(__always) static func apply(_ a: Float) -> Float { a > 0 ? 1 : (a < 0 ? -1 : 0) } }
+enum ExpF: UnaryFunction { @inline(__always) static func apply(_ a: TensorScalar) -> TensorScalar { ScalarMath.exp(a) } }
+enum LogF: UnaryFunction { @inline(__always) static func apply(_ a: TensorScalar) -> TensorScalar { ScalarMath.log(a) } }
+enum SqrtF: UnaryFunction { @inline(__always) static func apply(_ a: TensorScalar) -> TensorScalar { a.squareRoot() } }
+enum ReluF: UnaryFunction { @inline(__always) static func apply(_ a: TensorScalar) -> TensorScalar { a > 0 ? a : 0 } }
+enum SigmoidF: UnaryFunction { @inline(__always) static func apply(_ a: TensorScalar) -> TensorScalar { 1 / (1 + ScalarMath.exp(-a)) } }
+enum TanhF: UnaryFunction { @inline(__always) static func apply(_ a: TensorScalar) -> TensorScalar { ScalarMath.tanh(a) } }
+enum AbsF: UnaryFunction { @inline(__always) static func apply(_ a: TensorScalar) -> TensorScalar { Swift.abs(a) } }
+enum SignF: UnaryFunction { @inline(__always) static func apply(_ a: TensorScalar) -> TensorScalar { a > 0 ? 1 : (a < 0 ? -1 : 0) } }

@@ -73,7 +73,7 @@ extension Tensor {
         // Every view must be materializable (`contiguousData()` relies on it): refuse a
         // broadcast larger than any allocation.
         let elements = try Shape.elementCount(target, op: "expand")
-        let (bytes, overflow) = elements.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+        let (bytes, overflow) = elements.multipliedReportingOverflow(by: MemoryLayout<TensorScalar>.stride)
         guard !overflow && bytes <= BufferPool.shared.limitBytes else {
             throw TensorError.allocationTooLarge(elements: elements, bytes: overflow ? Int.max : bytes, limit: BufferPool.shared.limitBytes)
         }

@@ -4,9 +4,9 @@ import Foundation
 /// nearest training samples vote for their class with weight `exp(sim / T)`.
 public struct KNNClassifier: Sendable {
     public var k = 200
-    public var temperature: Float = 0.07
+    public var temperature: TensorScalar = 0.07
 
-    public init(k: Int = 200, temperature: Float = 0.07) { (self.k, self.temperature) = (k, temperature) }
+    public init(k: Int = 200, temperature: TensorScalar = 0.07) { (self.k, self.temperature) = (k, temperature) }
 
     /// Top-1 accuracy of test features against a bank of training features.
     public func accuracy(bank: Tensor, bankLabels: [Int], queries: Tensor, queryLabels: [Int], classes: Int) throws -> Double {
@@ -37,8 +37,8 @@ public struct KNNClassifier: Sendable {
                     DispatchQueue.concurrentPerform(iterations: end - start) { r in
                         let row = sp + r * n
                         let top = KNNClassifier.topK(row, n, kk)
-                        var votes = [Float](repeating: 0, count: classes)
-                        for j in top { votes[bankLabels[j]] += expf(row[j] / temperature) }
+                        var votes = [TensorScalar](repeating: 0, count: classes)
+                        for j in top { votes[bankLabels[j]] += ScalarMath.exp(row[j] / temperature) }
                         var best = 0
                         for c in 1..<classes where votes[c] > votes[best] { best = c }
                         hp[r] = best == queryLabels[start + r] ? 1 : 0
@@ -52,8 +52,8 @@ public struct KNNClassifier: Sendable {
     }
 
     /// Indices of the k largest values (unordered), by a min-heap.
-    static func topK(_ row: UnsafePointer<Float>, _ n: Int, _ k: Int) -> [Int] {
-        var heap: [(Float, Int)] = []
+    static func topK(_ row: UnsafePointer<TensorScalar>, _ n: Int, _ k: Int) -> [Int] {
+        var heap: [(TensorScalar, Int)] = []
         heap.reserveCapacity(k)
         func siftDown(_ i0: Int) {
             var i = i0

@@ -48,7 +48,7 @@ public struct LinearProbe: Sendable {
         let n = xs.shape[0], d = xs.shape[1]
         let head = try Linear(d, classes, generator: RandomGenerator(seed: seed))
         let lr = baseLearningRate * Double(batch) / 256
-        let sgd = try SGD(head, learningRate: Float(lr), momentum: 0.9, weightDecay: Float(weightDecay))
+        let sgd = try SGD(head, learningRate: TensorScalar(lr), momentum: 0.9, weightDecay: TensorScalar(weightDecay))
         let steps = max(1, epochs * (n / max(1, min(batch, n))))
         var k = 0
         let gen = RandomGenerator(seed: seed &+ 1)
@@ -58,7 +58,7 @@ public struct LinearProbe: Sendable {
             while i + batch <= n || (i == 0 && n < batch) {
                 let idx = Array(order[i..<min(i + batch, n)])
                 let xb = try xs.indexSelect(axis: 0, indices: idx)
-                sgd.learningRate = Float(Schedule.cosine(step: k, total: steps, base: lr))
+                sgd.learningRate = TensorScalar(Schedule.cosine(step: k, total: steps, base: lr))
                 sgd.zeroGrad()
                 let loss = try crossEntropy(head(xb), targets: idx.map { trainLabels[$0] })
                 try loss.backward()

@@ -51,8 +51,8 @@ public enum PreciseBN {
         }
         guard batches > 0 else { throw TensorError.invalidArgument(op: "precise_bn", reason: "no batch of more than one image") }
         for (i, bn) in layers.enumerated() {
-            try bn.setRunningStatistics(mean: meanSums[i].map { Float($0 / Double(batches)) },
-                                        variance: varSums[i].map { Float($0 / Double(batches)) })
+            try bn.setRunningStatistics(mean: meanSums[i].map { TensorScalar($0 / Double(batches)) },
+                                        variance: varSums[i].map { TensorScalar($0 / Double(batches)) })
         }
         return batches
     }

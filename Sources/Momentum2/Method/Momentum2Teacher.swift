@@ -4,16 +4,16 @@ import Foundation
 public struct StepResult: Codable, Sendable, Equatable {
     /// The step index k that was taken.
     public var step: Int
-    public var loss: Float
+    public var loss: TensorScalar
     /// Learning rate used by the optimizer step.
-    public var learningRate: Float
+    public var learningRate: TensorScalar
     /// Teacher EMA momentum m_k used before the teacher forwards.
-    public var teacherMomentum: Float
+    public var teacherMomentum: TensorScalar
     /// Momentum-BN α of the teacher when it normalized (1 with plain BN).
-    public var bnMomentum: Float
+    public var bnMomentum: TensorScalar
     /// Mean over dimensions of the batch std of the normalized student outputs; near 0
     /// means the representation has collapsed (healthy ≈ 1/√out).
-    public var outputStd: Float
+    public var outputStd: TensorScalar
 }
 
 /// The Momentum² Teacher method: a student, a momentum teacher with momentum BN, the loss and
@@ -36,7 +36,7 @@ public final class Momentum2Teacher {
     /// k: optimizer steps taken so far.
     public private(set) var step = 0
     /// The m used by the last EMA update.
-    public private(set) var lastTeacherMomentum: Float = 0
+    public private(set) var lastTeacherMomentum: TensorScalar = 0
     /// Pairs of (step, EMA done) so a forgotten or repeated EMA is visible.
     private var emaDoneForStep = -1
 
@@ -52,13 +52,13 @@ public final class Momentum2Teacher {
 
     static func makeOptimizer(_ config: MethodConfig, _ student: StudentNetwork) throws -> any Optimizer {
         let params = student.namedParameters().map { NamedParameter(name: $0.name, tensor: $0.tensor) }
-        let lr = Float(config.learningRate(step: 0))
+        let lr = TensorScalar(config.learningRate(step: 0))
         switch config.optimizer {
         case .sgd:
-            return try SGD(params, learningRate: lr, momentum: Float(config.momentum), weightDecay: Float(config.weightDecay))
+            return try SGD(params, learningRate: lr, momentum: TensorScalar(config.momentum), weightDecay: TensorScalar(config.weightDecay))
         case .lars:
-            return try LARS(params, learningRate: lr, momentum: Float(config.momentum), weightDecay: Float(config.weightDecay),
-                            trustCoefficient: Float(config.larsEta))
+            return try LARS(params, learningRate: lr, momentum: TensorScalar(config.momentum), weightDecay: TensorScalar(config.weightDecay),
+                            trustCoefficient: TensorScalar(config.larsEta))
         }
     }
 
@@ -67,8 +67,8 @@ public final class Momentum2Teacher {
     /// `θ_t ← m_k·θ_t + (1 − m_k)·θ_s` over the teacher's parameters (BN buffers excluded).
     /// - Returns: m_k.
     @discardableResult
-    public func emaUpdate() throws -> Float {
-        let m = Float(config.teacherMomentum(step: step))
+    public func emaUpdate() throws -> TensorScalar {
+        let m = TensorScalar(config.teacherMomentum(step: step))
         let source = Dictionary(uniqueKeysWithValues: student.namedParameters())
         try withNoGrad {
             for (name, t) in teacher.namedParameters() {
@@ -97,8 +97,8 @@ public final class Momentum2Teacher {
     /// Sets the learning rate of step k, applies the optimizer, clears gradients, k ← k + 1.
     /// - Returns: the learning rate used.
     @discardableResult
-    public func optimizerStep() throws -> Float {
-        let lr = Float(config.learningRate(step: step))
+    public func optimizerStep() throws -> TensorScalar {
+        let lr = TensorScalar(config.learningRate(step: step))
         optimizer.learningRate = lr
         try optimizer.step()
         optimizer.zeroGrad()
@@ -132,7 +132,7 @@ public final class Momentum2Teacher {
 
     /// Forwards, loss and (for a finite loss) backward, one piece after the other.
     /// - Returns: the loss and q1.
-    private func stepViewsInTurn(_ x1: Tensor, _ x2: Tensor) throws -> (Float, Tensor) {
+    private func stepViewsInTurn(_ x1: Tensor, _ x2: Tensor) throws -> (TensorScalar, Tensor) {
         let q1 = try student(x1), q2 = try student(x2)
         let k1 = try teacher(x2), k2 = try teacher(x1)
         let loss = try self.loss(q1: q1, q2: q2, k1: k1, k2: k2)
@@ -148,8 +148,8 @@ public final class Momentum2Teacher {
     /// views are separate anyway (two batches), and the BN statistics and parameter
     /// gradients are handed over at the join in the order of ``stepViewsInTurn(_:_:)``.
     /// A small batch keeps one core busy far better than two cores one kernel at a time.
-    private func stepViewsInParallel(_ x1: Tensor, _ x2: Tensor) throws -> (Float, Tensor) {
-        func half(_ own: Tensor, _ other: Tensor) throws -> (loss: Float, q: Tensor) {
+    private func stepViewsInParallel(_ x1: Tensor, _ x2: Tensor) throws -> (TensorScalar, Tensor) {
+        func half(_ own: Tensor, _ other: Tensor) throws -> (loss: TensorScalar, q: Tensor) {
             let q = try student(own), k = try teacher(other)
             let loss = try halfMomentum2Loss(q: q, k: k)
             let value = try loss.item()
@@ -179,12 +179,12 @@ public final class Momentum2Teacher {
     }
 
     /// α of the teacher's momentum BN (1 for a plain-BN teacher).
-    public var teacherBNMomentum: Float {
+    public var teacherBNMomentum: TensorScalar {
         config.teacherBN == .momentum ? (teacher.batchNorms.first?.layer.momentumState.alpha ?? 1) : 1
     }
 
     /// Mean over dimensions of the per-dimension std across the batch of normalized outputs.
-    public static func outputStd(_ q: Tensor) throws -> Float {
+    public static func outputStd(_ q: Tensor) throws -> TensorScalar {
         try withNoGrad { try q.detach().variance(axes: [0], unbiased: false).sqrt().mean().item() }
     }
 
@@ -202,7 +202,7 @@ public final class Momentum2Teacher {
 
 /// Why training stopped.
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
-    case nonFiniteLoss(step: Int, value: Float)
+    case nonFiniteLoss(step: Int, value: TensorScalar)
     case badCheckpoint(reason: String)
     case interrupted(step: Int)
 

@@ -11,15 +11,15 @@ public struct TrainerState: Codable, Sendable, Equatable {
     /// Momentum-BN state of every teacher BN layer, by dotted path.
     public var teacherBN: [String: BatchNorm.MomentumState]
     /// The last loss, and the best (lowest) loss seen with its step.
-    public var lastLoss: Float?
-    public var bestLoss: Float?
+    public var lastLoss: TensorScalar?
+    public var bestLoss: TensorScalar?
     /// Seconds of training so far.
     public var elapsed: Double
     /// Free-form settings of the run (data source, output folder…), for `m2t eval`.
     public var run: [String: String] = [:]
 
     public init(step: Int, method: MethodConfig, loader: LoaderState?, teacherBN: [String: BatchNorm.MomentumState],
-                lastLoss: Float?, bestLoss: Float?, elapsed: Double, run: [String: String] = [:]) {
+                lastLoss: TensorScalar?, bestLoss: TensorScalar?, elapsed: Double, run: [String: String] = [:]) {
         (self.step, self.method, self.loader, self.teacherBN, self.lastLoss, self.bestLoss, self.elapsed, self.run)
             = (step, method, loader, teacherBN, lastLoss, bestLoss, elapsed, run)
     }

@@ -5,11 +5,11 @@ public struct MetricRecord: Codable, Sendable, Equatable {
     public var kind: String
     public var step: Int
     public var epoch: Int
-    public var loss: Float?
-    public var learningRate: Float?
-    public var teacherMomentum: Float?
-    public var bnMomentum: Float?
-    public var outputStd: Float?
+    public var loss: TensorScalar?
+    public var learningRate: TensorScalar?
+    public var teacherMomentum: TensorScalar?
+    public var bnMomentum: TensorScalar?
+    public var outputStd: TensorScalar?
     public var imagesPerSecond: Double?
     public var knnTop1: Double?
     public var seconds: Double?
@@ -59,11 +59,11 @@ public final class MetricsLog {
     public func history(_ field: String) -> [Double] {
         records.compactMap { r -> Double? in
             switch field {
-            case "loss": return r.loss.map(Double.init)
-            case "lr", "learning_rate": return r.learningRate.map(Double.init)
-            case "m", "teacher_momentum": return r.teacherMomentum.map(Double.init)
-            case "alpha", "bn_momentum": return r.bnMomentum.map(Double.init)
-            case "std", "output_std": return r.outputStd.map(Double.init)
+            case "loss": return r.loss.map { Double($0) }
+            case "lr", "learning_rate": return r.learningRate.map { Double($0) }
+            case "m", "teacher_momentum": return r.teacherMomentum.map { Double($0) }
+            case "alpha", "bn_momentum": return r.bnMomentum.map { Double($0) }
+            case "std", "output_std": return r.outputStd.map { Double($0) }
             case "knn": return r.knnTop1
             case "images_per_s": return r.imagesPerSecond
             default: return nil

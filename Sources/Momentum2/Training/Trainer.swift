@@ -63,7 +63,7 @@ public struct TrainingSummary: Codable, Sendable {
     public var epochs: Double
     public var seconds: Double
     public var imagesPerSecond: Double
-    public var finalLoss: Float?
+    public var finalLoss: TensorScalar?
     public var knnTop1: Double?
     public var stoppedEarly: String?
 }
@@ -81,7 +81,7 @@ public final class Trainer {
     public var runInfo: [String: String] = [:]
     private var elapsedBefore: Double
     private var bestScore: Double = -.infinity
-    private var lastLoss: Float?
+    private var lastLoss: TensorScalar?
     /// Runs of the kNN monitor in this call of ``run()`` and their seconds.
     private var monitorRuns = 0, monitorSeconds = 0.0
 
