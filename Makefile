@@ -14,7 +14,7 @@ M2T := .build/release/m2t
 F64 := $(RELEASE) -Xswiftc -DM2T_FLOAT64 --scratch-path .build/f64
 F64_TESTS := M2TensorTests|M2NNTests|Momentum2Tests
 
-.PHONY: all deps build test test-f32 test-f64 bench demo clean
+.PHONY: all deps build build-f64 test test-f32 test-f64 bench demo clean
 
 all: build
 
@@ -34,6 +34,10 @@ deps:
 
 build: deps
 	$(SWIFT) build $(RELEASE)
+
+# .build/f64/release/m2t, every tensor in Float64 (docs/numerics.md).
+build-f64: deps
+	$(SWIFT) build $(F64)
 
 # Tests run optimized: the numerics are too slow in a debug build. `make test` runs every
 # test in the Float32 build, then the numerics (tensor, layers, method) again in the Float64

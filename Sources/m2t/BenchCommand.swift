@@ -40,6 +40,8 @@ struct BenchCommand: ParsableCommand {
         report.extra["m2t_step_effective_gflops"] = step.effectiveGFLOPS
         report.extra["m2t_step_ratio_to_sgemm"] = step.effectiveGFLOPS / report.sgemmGFLOPS
         report.extra["m2t_step_peak_rss_mb"] = step.peakResidentMB
+        // 4 (Float32); 8 in the Float64 build, where "sgemm" is DGEMM.
+        report.extra["tensor_element_bytes"] = Double(MemoryLayout<TensorScalar>.size)
         report.extra["augment_two_view_32_pairs_per_s"] = DataBenchmark.twoViewThroughput()
         report.extra["jpeg224_decode_two_view_images_per_s"] = (try? DataBenchmark.jpegTwoViewThroughput()) ?? 0
         let language = try LanguageBenchmark.measure()

@@ -39,7 +39,8 @@ final class REPL {
 
     /// Runs until Ctrl-D or `:quit`.
     func loop() {
-        terminal.write("M2T — Momentum² Teacher. :help for commands, Ctrl-D to quit.\n")
+        let build = Tensor.dtypeName == "float32" ? "" : " (\(Tensor.dtypeName) build)"
+        terminal.write("M2T — Momentum² Teacher\(build). :help for commands, Ctrl-D to quit.\n")
         while running, let entry = readEntry() {
             if entry.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix(":") {
                 running = ColonCommand.run(entry.trimmingCharacters(in: .whitespacesAndNewlines), in: self)
