@@ -102,5 +102,31 @@ enum TensorBuiltins {
             try a.tensor("loss").backward()
             return .nil
         },
+        BuiltinFunction("gradcheck", "f, inputs, eps=nil, atol=nil, rtol=nil, max_elements=1000",
+                        doc: "Compares f's gradients with central finite differences, for the inputs that require gradients; f is called as f(*inputs). Tight in the Float64 build.",
+                        example: "gradcheck(fn(x) { x.tanh() }, [randn(3, requires_grad: true)]).passed") { a in
+            try gradcheck(a)
+        },
     ]
+
+    /// `gradcheck`: ``GradCheck/run(inputs:tolerances:maxElements:seed:_:)`` as a record.
+    static func gradcheck(_ a: BoundArguments) throws -> Value {
+        let f = a["f"], inputs = try tensors(a, "inputs")
+        var tolerances = GradCheck.Tolerances.standard
+        if !a.isNil("eps") { tolerances.epsilon = try a.double("eps") }
+        if !a.isNil("atol") { tolerances.absolute = try a.double("atol") }
+        if !a.isNil("rtol") { tolerances.relative = try a.double("rtol") }
+        let report = try GradCheck.run(inputs: inputs, tolerances: tolerances, maxElements: try a.int("max_elements")) { xs in
+            let out = try a.interpreter.call(f, Arguments(xs.map { .tensor($0) }))
+            guard case .tensor(let t) = out else { throw RuntimeFailure("gradcheck: f returned a \(out.typeName), expected a tensor") }
+            return t
+        }
+        var fields: [(String, Value)] = [("passed", .bool(report.passed)), ("checked", .int(report.checked)),
+                                         ("failures", .int(report.failures)), ("max_error", .double(report.maxAbsoluteError))]
+        if let w = report.worst {
+            fields.append(("worst", Convert.record([("input", .int(w.input)), ("index", Convert.list(w.index)),
+                                                    ("analytic", .double(w.analytic)), ("numeric", .double(w.numeric))])))
+        }
+        return Convert.record(fields)
+    }
 }

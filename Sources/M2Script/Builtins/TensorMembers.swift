@@ -6,7 +6,7 @@ enum TensorMembers {
         "shape": ("The size of each dimension, as a list.", { .list(ListBox($0.shape.map { .int($0) })) }),
         "ndim": ("The number of dimensions.", { .int($0.rank) }),
         "size": ("The number of elements.", { .int($0.count) }),
-        "dtype": ("The element type: \"float32\" (\"float64\" in the Float64 build).", { _ in .string(Tensor.dtypeName) }),
+        "dtype": ("The element type: \"float32\", or \"float64\" in the Float64 build.", { _ in .string(Tensor.dtypeName) }),
         "T": ("The transpose of the last two dimensions.", { .tensor(try $0.transpose()) }),
         "grad": ("The gradient accumulated by backward(), or nil.", { $0.grad.map(Value.tensor) ?? .nil }),
         "requires_grad": ("Whether gradients are tracked; assignable.", { .bool($0.requiresGrad) }),

@@ -1,4 +1,5 @@
-/// An n-dimensional array of `Float32` with reverse-mode automatic differentiation.
+/// An n-dimensional array of ``TensorScalar`` (Float32; Float64 in the Float64 build) with
+/// reverse-mode automatic differentiation.
 ///
 /// A tensor is a *view*: a ``Storage`` plus a shape, strides (in elements) and an offset.
 /// Reshapes of contiguous tensors, transposes and slices share storage; operations return new
