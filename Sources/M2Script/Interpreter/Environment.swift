@@ -1,22 +1,32 @@
 /// A scope: names bound to values, with a link to the enclosing scope (Crafting
 /// Interpreters, ch. 8). Blocks, loop bodies and calls each get a new one; closures keep
 /// the one they were created in.
+///
+/// A function stored in the very scope it closes over (`fn f() { … }`, or
+/// `let f = fn() { … }`) would form a reference cycle that reference counting never frees,
+/// one per loop iteration or call. A nested scope therefore keeps such a function with a
+/// weak link back to itself, and hands out a strong one whenever the function is read:
+/// anything that keeps the function (a return, a list, an outer variable) keeps the scope
+/// alive, and the scope alone does not. The globals keep their functions as they are (a
+/// call through a global costs nothing extra); the interpreter empties them when it goes.
 public final class Environment {
     /// The scope this one is nested in; `nil` for the globals.
     public let enclosing: Environment?
     private(set) var values: [String: Value] = [:]
+    /// Whether some function here closes over this scope weakly (so reads must strengthen it).
+    private var holdsWeakFunctions = false
 
     /// A scope inside `enclosing`.
     public init(enclosing: Environment? = nil) { self.enclosing = enclosing }
 
     /// Declares (or redeclares) `name` in this scope.
-    public func define(_ name: String, _ value: Value) { values[name] = value }
+    public func define(_ name: String, _ value: Value) { values[name] = stored(value) }
 
     /// The value of `name` in this scope or an enclosing one.
     public func lookup(_ name: String) -> Value? {
         var env: Environment? = self
         while let e = env {
-            if let v = e.values[name] { return v }
+            if let v = e.values[name] { return e.loaded(v) }
             env = e.enclosing
         }
         return nil
@@ -26,7 +36,7 @@ public final class Environment {
     public func assign(_ name: String, _ value: Value) -> Bool {
         var env: Environment? = self
         while let e = env {
-            if e.values[name] != nil { e.values[name] = value; return true }
+            if e.values[name] != nil { e.values[name] = e.stored(value); return true }
             env = e.enclosing
         }
         return false
@@ -42,19 +52,62 @@ public final class Environment {
 
     /// The bindings of this scope only, sorted by name.
     public var bindings: [(name: String, value: Value)] {
-        values.keys.sorted().compactMap { k in values[k].map { (k, $0) } }
+        values.keys.sorted().compactMap { k in values[k].map { (k, loaded($0)) } }
+    }
+
+    /// Drops every binding, breaking any cycle through this scope (the interpreter's end).
+    func removeAll() {
+        values = [:]
+        holdsWeakFunctions = false
+    }
+
+    /// A function closing over this (nested) scope, as this scope keeps it: linked back weakly.
+    private func stored(_ value: Value) -> Value {
+        guard enclosing != nil, case .function(let c) = value, let f = c as? ScriptFunction, f.closesStrongly(over: self) else { return value }
+        holdsWeakFunctions = true
+        return .function(f.withWeakClosure())
+    }
+
+    /// A function as it leaves this scope: linked strongly to the scope it closes over.
+    @inline(__always)
+    private func loaded(_ value: Value) -> Value {
+        guard holdsWeakFunctions, case .function(let c) = value, let f = c as? ScriptFunction, f.closesWeakly else { return value }
+        return .function(f.withStrongClosure(self))
     }
 }
 
 /// A function written in the language: its declaration and the scope it closes over.
+///
+/// Several handles may stand for one function value (see ``Environment``): they share
+/// ``identity``, which is what `==` compares.
 public final class ScriptFunction: Callable {
     let declaration: FunctionDecl
-    let closure: Environment
+    /// Shared by every handle of the same function value.
+    let identity: FunctionIdentity
+    private let strongClosure: Environment?
+    private weak var weakClosure: Environment?
 
     init(_ declaration: FunctionDecl, closure: Environment) {
         self.declaration = declaration
-        self.closure = closure
+        identity = FunctionIdentity()
+        strongClosure = closure
     }
+
+    private init(_ other: ScriptFunction, strong: Environment?, weak: Environment?) {
+        declaration = other.declaration
+        identity = other.identity
+        strongClosure = strong
+        weakClosure = weak
+    }
+
+    /// The scope the body runs in, or `nil` when only a weak link was left and the scope is
+    /// gone (a handle kept from ``Environment/bindings`` past its scope).
+    var closure: Environment? { strongClosure ?? weakClosure }
+
+    func closesStrongly(over env: Environment) -> Bool { strongClosure === env }
+    var closesWeakly: Bool { strongClosure == nil }
+    func withWeakClosure() -> ScriptFunction { ScriptFunction(self, strong: nil, weak: strongClosure) }
+    func withStrongClosure(_ env: Environment) -> ScriptFunction { ScriptFunction(self, strong: env, weak: nil) }
 
     public var name: String { declaration.name ?? "<fn>" }
     public var parameterNames: [String] { declaration.parameters.map(\.name) }
@@ -67,3 +120,6 @@ public final class ScriptFunction: Callable {
         try interpreter.callScriptFunction(self, arguments)
     }
 }
+
+/// What makes two handles the same function value.
+final class FunctionIdentity {}

@@ -36,7 +36,8 @@ extension Interpreter {
         guard arguments.positional.count <= params.count else {
             throw RuntimeFailure("\(f.name) takes \(params.count) argument\(params.count == 1 ? "" : "s"), got \(arguments.positional.count)")
         }
-        let scope = Environment(enclosing: f.closure)
+        guard let closure = f.closure else { throw RuntimeFailure("\(f.name): the scope it was defined in no longer exists") }
+        let scope = Environment(enclosing: closure)
         var given = Set<String>()
         for (p, v) in zip(params, arguments.positional) {
             scope.define(p.name, v)

@@ -42,6 +42,10 @@ public final class Interpreter {
         for (name, value) in registry.constants { globals.define(name, value) }
     }
 
+    // Global functions close over the globals, which hold them: empty the globals so that
+    // the two are freed.
+    deinit { globals.removeAll() }
+
     /// Writes text to ``output``.
     public func write(_ text: String) { output(text) }
 

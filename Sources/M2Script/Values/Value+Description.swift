@@ -99,7 +99,9 @@ extension Value {
         case let (.dict(a), .dict(b)):
             return a === b || (a.count == b.count && a.entries.allSatisfy { k, v in b[k].map { v.isEqual(to: $0) } ?? false })
         case let (.range(a), .range(b)): return a == b
-        case let (.function(a), .function(b)): return a === b
+        case let (.function(a), .function(b)):
+            if let f = a as? ScriptFunction, let g = b as? ScriptFunction { return f.identity === g.identity }
+            return a === b
         case let (.tensor(a), .tensor(b)): return a === b
         case let (.object(a), .object(b)): return a === b
         default: return false
