@@ -64,6 +64,18 @@ final class GradCheckTests: XCTestCase {
         XCTAssertTrue(x.grad === g)
     }
 
+    func testInputsAreRestoredWhenTheFunctionThrows() throws {
+        let x = try randn([3], seed: 14)
+        let before = x.scalars
+        var calls = 0
+        XCTAssertThrowsError(try GradCheck.run(inputs: [x]) { xs in
+            calls += 1
+            if calls == 3 { throw TensorError.invalidArgument(op: "test", reason: "interrupted") }
+            return try xs[0] * 2
+        })
+        XCTAssertEqual(x.scalars, before)
+    }
+
     func testSubsamplesLargeInputs() throws {
         let x = try randn([50, 40], seed: 11)
         let report = try GradCheck.run(inputs: [x], maxElements: 100) { xs in try xs[0].relu() * 3 }

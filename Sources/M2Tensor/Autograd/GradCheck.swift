@@ -16,8 +16,8 @@ import Foundation
 /// ```
 ///
 /// Finite differences need Float64 to be tight: the defaults (``Tolerances/standard``) are
-/// PyTorch's in the Float64 build, and about 1e-3-loose in Float32, where rounding limits
-/// them (docs/numerics.md).
+/// PyTorch's in the Float64 build, and 1e-2 in Float32, where rounding limits them
+/// (docs/numerics.md).
 public enum GradCheck {
     /// The step and the tolerances: element `i` passes when
     /// `|analytic − numeric| ≤ absolute + relative · |numeric|`.
@@ -121,11 +121,11 @@ public enum GradCheck {
             for flat in Swift.stride(from: 0, to: x.count, by: stride) {
                 let p = x.storage.pointer + x.offset + storageOffset(of: flat, in: x)
                 let saved = p.pointee
+                defer { p.pointee = saved }  // also when f throws (or is interrupted)
                 p.pointee = saved + eps
                 let plus = try loss()
                 p.pointee = saved - eps
                 let minus = try loss()
-                p.pointee = saved
                 // The step actually taken, after rounding x ± ε to the element type.
                 let h = Double(saved + eps) - Double(saved - eps)
                 let numeric = (plus - minus) / h
