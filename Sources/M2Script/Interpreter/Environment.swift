@@ -100,8 +100,9 @@ public final class ScriptFunction: Callable {
         weakClosure = weak
     }
 
-    /// The scope the body runs in, or `nil` when only a weak link was left and the scope is
-    /// gone (a handle kept from ``Environment/bindings`` past its scope).
+    /// The scope the body runs in. `nil` only if a weakly linked handle outlived its scope,
+    /// which the scope prevents by strengthening every handle it gives out; a call then
+    /// fails with a message instead of crashing.
     var closure: Environment? { strongClosure ?? weakClosure }
 
     func closesStrongly(over env: Environment) -> Bool { strongClosure === env }
