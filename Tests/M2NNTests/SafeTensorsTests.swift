@@ -59,6 +59,34 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertTrue(decodeError(garbage).contains("not a JSON object"))
     }
 
+    /// Files written by PyTorch in other dtypes (and by the other build of M2T) read as the
+    /// same values: F64, F16, BF16, I32 and I64 alongside F32.
+    func testEveryDTypeDecodes() throws {
+        // [1.5, -2.25] in each dtype, little-endian.
+        func bytes<T>(_ values: [T]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }
+        let entries: [(String, String, [UInt8])] = [
+            ("f32", "F32", bytes([Float(1.5).bitPattern, Float(-2.25).bitPattern])),
+            ("f64", "F64", bytes([Double(1.5).bitPattern, Double(-2.25).bitPattern])),
+            ("f16", "F16", bytes([Float16(1.5).bitPattern, Float16(-2.25).bitPattern])),
+            ("bf16", "BF16", bytes([UInt16(Float(1.5).bitPattern >> 16), UInt16(Float(-2.25).bitPattern >> 16)])),
+            ("i32", "I32", bytes([Int32(3), Int32(-4)])),
+            ("i64", "I64", bytes([Int64(3), Int64(-4)])),
+        ]
+        var header: [String: Any] = [:], body = [UInt8]()
+        for (key, dtype, data) in entries {
+            header[key] = ["dtype": dtype, "shape": [2], "data_offsets": [body.count, body.count + data.count]]
+            body += data
+        }
+        var json = try JSONSerialization.data(withJSONObject: header)
+        while json.count % 8 != 0 { json.append(0x20) }
+        var file = Data(bytes([UInt64(json.count)]))
+        file.append(json)
+        file.append(contentsOf: body)
+        let tensors = try SafeTensors.decode(file).tensors
+        for key in ["f32", "f64", "f16", "bf16"] { XCTAssertEqual(tensors[key]?.scalars, [1.5, -2.25], key) }
+        for key in ["i32", "i64"] { XCTAssertEqual(tensors[key]?.scalars, [3, -4], key) }
+    }
+
     func testIntegerCountersAreStoredAsI64() throws {
         let data = try SafeTensors.encode([("bn.num_batches_tracked", Tensor(scalar: 7))])
         XCTAssertTrue(String(decoding: data, as: UTF8.self).contains("I64"))
