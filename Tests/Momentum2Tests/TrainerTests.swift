@@ -89,6 +89,17 @@ final class TrainerTests: XCTestCase {
         try flipped.write(to: corrupt)
         XCTAssertThrowsError(try Checkpoint.restore(corrupt)) { e in XCTAssertTrue("\(e)".contains("checksum"), "\(e)") }
 
+        // A checkpoint of the other build (Float32 vs Float64) is refused by name, not as corrupt.
+        let (tensors, metadata) = try SafeTensors.decode(data)
+        var foreign = metadata
+        let other = Tensor.dtypeName == "float32" ? "float64" : "float32"
+        foreign["dtype"] = other
+        let otherBuild = dir.appendingPathComponent("other-build.safetensors")
+        try SafeTensors.write(tensors.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, metadata: foreign, to: otherBuild)
+        XCTAssertThrowsError(try Checkpoint.restore(otherBuild)) { e in
+            XCTAssertTrue("\(e)".contains("written by the \(other) build"), "\(e)")
+        }
+
         let (restored, state) = try Checkpoint.restore(url)
         XCTAssertEqual(state.step, 6)
         XCTAssertEqual(restored.teacherBNMomentum, m2.teacherBNMomentum)

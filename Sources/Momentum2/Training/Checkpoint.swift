@@ -40,19 +40,19 @@ public enum Checkpoint {
         encoder.outputFormatting = [.sortedKeys]
         let stateJSON = String(decoding: try encoder.encode(state), as: UTF8.self)
         let data = try SafeTensors.encode(tensors, metadata: ["format": "m2t-checkpoint-1", "trainer_state": stateJSON,
-                                                              "checksum": checksum(of: tensors)])
+                                                              "checksum": checksum(of: tensors), "dtype": Tensor.dtypeName])
         try writeAtomically(data, to: url)
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         try writeAtomically(try encoder.encode(state), to: url.deletingPathExtension().appendingPathExtension("json"))
     }
 
-    /// FNV-1a over every tensor's key and bits, in order.
+    /// FNV-1a over every tensor's key and the bytes of its elements, in key order.
     static func checksum(of tensors: [(String, Tensor)]) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ byte: UInt8) { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
         for (k, t) in tensors.sorted(by: { $0.0 < $1.0 }) {
             for b in k.utf8 { mix(b) }
-            for v in t.scalars { var bits = v.bitPattern; for _ in 0..<4 { mix(UInt8(bits & 0xff)); bits >>= 8 } }
+            for v in t.scalars { var bits = v.bitPattern; for _ in 0..<MemoryLayout<TensorScalar>.size { mix(UInt8(bits & 0xff)); bits >>= 8 } }
         }
         return String(h, radix: 16)
     }
@@ -62,6 +62,12 @@ public enum Checkpoint {
         let (tensors, metadata) = try SafeTensors.read(url)
         guard metadata["format"] == "m2t-checkpoint-1", let json = metadata["trainer_state"] else {
             throw TrainingError.badCheckpoint(reason: "\(url.path) is not an m2t checkpoint (no trainer state in its metadata)")
+        }
+        // The checksum covers the elements at the writer's precision; a checkpoint of the other
+        // build cannot be verified here (its tensors alone load anywhere: SafeTensors, eval).
+        let written = metadata["dtype"] ?? "float32"
+        guard written == Tensor.dtypeName else {
+            throw TrainingError.badCheckpoint(reason: "\(url.path) was written by the \(written) build and this is the \(Tensor.dtypeName) build; resume or evaluate it with the \(written) build (docs/numerics.md)")
         }
         let ordered = tensors.map { ($0.key, $0.value) }
         guard metadata["checksum"] == checksum(of: ordered) else {
