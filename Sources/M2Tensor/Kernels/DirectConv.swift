@@ -21,15 +21,19 @@ enum DirectConv {
     /// Whether the direct kernel runs this convolution (forward; the input gradient uses it
     /// through ``suitsTransposed(_:)``). `M2T_DIRECT_CONV=0` turns it off.
     static func suits(_ g: ConvGeometry) -> Bool {
-        enabled && g.batch > 0 && g.isSameSizeStride1 && g.kernelH > 1 && g.inChannels <= maxInChannels && g.outChannels % channelBlock == 0 && g.width >= 12
+        enabled && g.batch > 0 && g.isSameSizeStride1 && g.kernelH > 1 && g.inChannels <= maxInChannels && g.outChannels % channelBlock == 0 && g.width >= minWidth
     }
 
     /// Whether the input gradient of `g` (a convolution from `outChannels` to `inChannels`)
     /// runs on the direct kernel.
     static func suitsTransposed(_ g: ConvGeometry) -> Bool {
-        enabled && g.batch > 0 && g.isSameSizeStride1 && g.kernelH > 1 && g.outChannels <= maxInChannels && g.inChannels % channelBlock == 0 && g.width >= 12
+        enabled && g.batch > 0 && g.isSameSizeStride1 && g.kernelH > 1 && g.outChannels <= maxInChannels && g.inChannels % channelBlock == 0 && g.width >= minWidth
     }
 
+    /// The narrowest image the direct kernel takes (`M2T_DIRECT_MIN_WIDTH`). At 10 (the
+    /// 32-channel stage of 20×20 views) the pre-training step ran 501–508 images/s against
+    /// 436–495 at 12; at 5 (the 64-channel stage) slower again (436–471), so 10.
+    nonisolated(unsafe) static var minWidth: Int = Int(ProcessInfo.processInfo.environment["M2T_DIRECT_MIN_WIDTH"] ?? "") ?? 10
     nonisolated(unsafe) static var enabled: Bool = ProcessInfo.processInfo.environment["M2T_DIRECT_CONV"] != "0"
     /// The most input channels the direct kernel takes (`M2T_DIRECT_MAX_CHANNELS`). At 64
     /// (SPEC's 64→64 at 32×32) it ran 113–117 GFLOP/s against 95–97 for im2col + GEMM; wider
