@@ -31,8 +31,8 @@ enum DirectConv {
     }
 
     /// The narrowest image the direct kernel takes (`M2T_DIRECT_MIN_WIDTH`). At 10 (the
-    /// 32-channel stage of 20×20 views) the pre-training step ran 501–508 images/s against
-    /// 436–495 at 12; at 5 (the 64-channel stage) slower again (436–471), so 10.
+    /// 32-channel stage of 20×20 views) the pre-training step ran 473–509 images/s against
+    /// 436–495 at 12; at 5 (the 64-channel stage too) 436–471 (docs/performance.md).
     nonisolated(unsafe) static var minWidth: Int = Int(ProcessInfo.processInfo.environment["M2T_DIRECT_MIN_WIDTH"] ?? "") ?? 10
     nonisolated(unsafe) static var enabled: Bool = ProcessInfo.processInfo.environment["M2T_DIRECT_CONV"] != "0"
     /// The most input channels the direct kernel takes (`M2T_DIRECT_MAX_CHANNELS`). At 64
