@@ -93,5 +93,10 @@ final class GradCheckTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("leaf"), "\(e)")
         }
         XCTAssertThrowsError(try GradCheck.run(inputs: [leaf], tolerances: .init(epsilon: 0, absolute: 1, relative: 1)) { $0[0] })
+        // A step that vanishes against the element's size (in either precision).
+        let huge = try Tensor([1e12], requiresGrad: true)
+        XCTAssertThrowsError(try GradCheck.run(inputs: [huge], tolerances: .init(epsilon: 1e-9, absolute: 1, relative: 1)) { try $0[0] * 2 }) { e in
+            XCTAssertTrue("\(e)".contains("below the precision"), "\(e)")
+        }
     }
 }

@@ -129,6 +129,22 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(restored.config.totalSteps, 7)
     }
 
+    /// Past the hard deadline training ends (a normal end, with the final checkpoint), even
+    /// with schedule steps left: a budget of minutes is never overrun by a slow machine.
+    func testHardDeadlineEndsTraining() throws {
+        let m2 = try Momentum2Teacher(config: method(steps: 1000))
+        let t = try trainer(m2, out: dir)
+        var options = t.options
+        var budget = TimeBudget(deadline: Date().addingTimeInterval(3600), hardDeadline: Date(), monitorSeconds: 0)
+        (budget.measureFrom, budget.resizeAt) = (2, 500)
+        options.timeBudget = budget
+        let summary = try Trainer(m2: m2, loader: t.loader, monitor: nil, options: options).run()
+        XCTAssertEqual(summary.steps, 1)
+        XCTAssertNil(summary.stoppedEarly)
+        let (_, state) = try Checkpoint.restore(dir.appendingPathComponent("last.safetensors"))
+        XCTAssertEqual(state.step, 1)
+    }
+
     /// Steps that fit a deadline, net of one monitor run per epoch boundary and a final one.
     func testTimeBudgetArithmetic() {
         let now = Date()
@@ -138,11 +154,20 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(b.totalSteps(step: 10, perStep: 1, batchesPerEpoch: 40, now: now), 95)
         XCTAssertEqual(b.totalSteps(step: 10, perStep: 1, batchesPerEpoch: 40, now: now.addingTimeInterval(200)), 11)
         XCTAssertThrowsError(try Momentum2Teacher(config: method(steps: 10)).resizeSchedules(totalSteps: 0))
-        // Later re-sizes at 5% and 10% of the way, none past the end.
-        XCTAssertEqual(b.nextResize(after: 150, total: 20_000), 1_000)
-        XCTAssertEqual(b.nextResize(after: 1_000, total: 20_000), 2_000)
-        XCTAssertNil(b.nextResize(after: 2_000, total: 20_000))
-        XCTAssertNil(b.nextResize(after: 150, total: 1_400), "5% and 10% of 1,400 lie before step 150")
+        // Later re-sizes at 5%, 10%, 25%, 50%, 75% and 90% of the way, none past the end.
+        XCTAssertEqual(b.nextResize(after: 150, total: 20_000)?.step, 1_000)
+        XCTAssertEqual(b.nextResize(after: 1_000, total: 20_000, done: 1)?.step, 2_000)
+        XCTAssertEqual(b.nextResize(after: 2_000, total: 20_000, done: 2)?.step, 5_000)
+        XCTAssertEqual(b.nextResize(after: 15_000, total: 20_000, done: 5)?.step, 18_000)
+        XCTAssertNil(b.nextResize(after: 18_000, total: 20_000, done: 6))
+        XCTAssertEqual(b.nextResize(after: 150, total: 1_400)?.step, 350, "5% and 10% of 1,400 lie before step 150")
+        // Each fraction once: after the 5% re-size at 1,221 grew the run to 26,867 steps, 5% of
+        // that (1,343) is past, and the next is 10% (2,686) (run r8 re-sized at 1,221, 1,343
+        // and 1,344 before this).
+        XCTAssertEqual(b.nextResize(after: 1_221, total: 26_867, done: 1)?.step, 2_686)
+        XCTAssertEqual(b.nextResize(after: 1_221, total: 26_867, done: 1)?.done, 2)
+        // A fraction that a shrunken total moved behind the current step is skipped.
+        XCTAssertEqual(b.nextResize(after: 1_500, total: 20_000)?.step, 2_000)
     }
 
     func testNonFiniteLossStopsTraining() throws {

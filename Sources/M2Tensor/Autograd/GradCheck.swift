@@ -128,6 +128,9 @@ public enum GradCheck {
                 let minus = try loss()
                 // The step actually taken, after rounding x ± ε to the element type.
                 let h = Double(saved + eps) - Double(saved - eps)
+                guard h > 0 else {
+                    throw TensorError.invalidArgument(op: "gradcheck", reason: "eps \(tolerances.epsilon) is below the precision of input \(i)'s element \(saved); use a larger eps")
+                }
                 let numeric = (plus - minus) / h
                 let a = Double(analytic[k][flat])
                 let error = abs(a - numeric)
@@ -168,11 +171,6 @@ public enum GradCheck {
 
     /// Where the `flat`-th element (row-major) of `x` sits, in elements from `x.offset`.
     private static func storageOffset(of flat: Int, in x: Tensor) -> Int {
-        var rest = flat, offset = 0
-        for d in stride(from: x.rank - 1, through: 0, by: -1) {
-            offset += (rest % x.shape[d]) * x.strides[d]
-            rest /= x.shape[d]
-        }
-        return offset
+        zip(index(of: flat, in: x.shape), x.strides).reduce(0) { $0 + $1.0 * $1.1 }
     }
 }

@@ -152,7 +152,8 @@ public enum Experiment {
                 steps = Int((budget - monitorCost * (epochs.rounded(.up) + 1)) / perStep)
                 method.totalSteps = max(1, steps)
                 // The trainer re-sizes the schedules after timing steps of the run itself.
-                options.timeBudget = TimeBudget(deadline: began.addingTimeInterval(minutes * 60 * 0.96), monitorSeconds: monitorCost)
+                options.timeBudget = TimeBudget(deadline: began.addingTimeInterval(minutes * 60 * 0.96),
+                                                hardDeadline: began.addingTimeInterval(minutes * 60), monitorSeconds: monitorCost)
                 if verbose {
                     FileHandle.standardError.write(Data(String(format: "time budget %.1f min: %.3f s/step measured → %d steps (%.2f epochs)\n",
                                                                minutes, perStep, method.totalSteps, Double(method.totalSteps) / Double(max(loader.batchesPerEpoch, 1))).utf8))

@@ -23,21 +23,29 @@ public struct TrainerOptions: Sendable {
 
 /// A wall-clock budget for a fresh run: the trainer times its steps from `measureFrom` on
 /// and re-sizes the method's schedules (``Momentum2Teacher/resizeSchedules(totalSteps:)``)
-/// at step `resizeAt` and again at each of `laterResizes` (fractions of the total steps),
+/// at step `resizeAt` and again, once each, at `laterResizes` (fractions of the total steps),
 /// so that training, the kNN monitor runs and the checkpoints end by `deadline`. A
 /// step-rate guess made before training (a few steps on a cold process) is off by 10–30%,
 /// and steps 30–150 alone ran 10% faster than the first 10% of a run (no checkpoints yet,
 /// a machine shared with other jobs); by 10% of the way the rate is known. Re-sizing there
 /// by 10% moves the current learning rate, teacher momentum and BN α by under 0.5%.
+///
+/// The machine can also slow down later (run 7 went from ~500 to ~420 images/s after its
+/// 10% re-size). So the later re-sizes continue to 90% of the way, each timing the steps
+/// since the one before, and training stops at `hardDeadline` whatever is left.
 public struct TimeBudget: Sendable {
     public var deadline: Date
+    /// Where training stops even with steps left (the budget's full minutes); `nil`: never.
+    public var hardDeadline: Date?
     /// Expected seconds of one kNN monitor run (0 without the monitor), until one is timed.
     public var monitorSeconds: Double
     public var measureFrom = 30
     public var resizeAt = 150
-    public var laterResizes = [0.05, 0.10]
+    public var laterResizes = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90]
 
-    public init(deadline: Date, monitorSeconds: Double) { (self.deadline, self.monitorSeconds) = (deadline, monitorSeconds) }
+    public init(deadline: Date, hardDeadline: Date? = nil, monitorSeconds: Double) {
+        (self.deadline, self.hardDeadline, self.monitorSeconds) = (deadline, hardDeadline, monitorSeconds)
+    }
 
     /// Total steps that fit before the deadline, given `step` steps done, `perStep` seconds a
     /// step, `batchesPerEpoch`, and `now`; never fewer than `step + 1`.
@@ -51,9 +59,15 @@ public struct TimeBudget: Sendable {
         return max(step + 1, step + left)
     }
 
-    /// The step of the next re-size after `step` in a run of `total` steps, if any.
-    public func nextResize(after step: Int, total: Int) -> Int? {
-        laterResizes.map { Int($0 * Double(total)) }.first { $0 > step && $0 < total }
+    /// The next re-size after `step` in a run of `total` steps, if any: its step, and how
+    /// many of `laterResizes` will then have been used. Each fraction re-sizes at most once
+    /// (`done` of them already have), however much the total moved since.
+    public func nextResize(after step: Int, total: Int, done: Int = 0) -> (step: Int, done: Int)? {
+        for (i, fraction) in laterResizes.enumerated().dropFirst(done) {
+            let at = Int(fraction * Double(total))
+            if at > step && at < total { return (at, i + 1) }
+        }
+        return nil
     }
 }
 
@@ -127,8 +141,9 @@ public final class Trainer {
         var stopped: String?
         // The budget applies to a run that times its own steps from measureFrom on.
         let budget = options.timeBudget.flatMap { m2.step <= $0.measureFrom && options.stopAtStep == nil ? $0 : nil }
-        var measureStart: Date?, monitorBefore = 0.0
-        var nextResize = budget?.resizeAt
+        // The window the next re-size times: from measureFrom, then from the previous re-size.
+        var window: (start: Date, step: Int, monitor: Double)?
+        var nextResize = budget.map { (step: $0.resizeAt, done: 0) }
         Interrupt.clear()
         while m2.step < total {
             if Interrupt.isRequested {
@@ -166,24 +181,29 @@ public final class Trainer {
                 metrics.append(rec)
             }
             if let budget {
-                if m2.step == budget.measureFrom { (measureStart, monitorBefore) = (now, monitorSeconds) }
-                if m2.step == nextResize, let t0 = measureStart {
-                    // Seconds per step since measureFrom, checkpoints included, monitor runs not.
-                    let perStep = (now.timeIntervalSince(t0) - (monitorSeconds - monitorBefore)) / Double(m2.step - budget.measureFrom)
+                if m2.step == budget.measureFrom { window = (now, m2.step, monitorSeconds) }
+                if let resize = nextResize, m2.step == resize.step, let w = window {
+                    // Seconds per step over the window, checkpoints included, monitor runs not.
+                    let perStep = (now.timeIntervalSince(w.start) - (monitorSeconds - w.monitor)) / Double(m2.step - w.step)
+                    window = (now, m2.step, monitorSeconds)
                     var b = budget
                     if monitorRuns > 0 { b.monitorSeconds = monitorSeconds / Double(monitorRuns) }
                     let k = b.totalSteps(step: m2.step, perStep: perStep, batchesPerEpoch: loader.batchesPerEpoch, now: now)
                     if k != total {
                         try m2.resizeSchedules(totalSteps: k)
                         progress.note(String(format: "time budget: %.4f s/step over steps %d–%d → schedules re-sized from %d to %d steps (%.2f epochs)",
-                                             perStep, budget.measureFrom, m2.step, total, k, Double(k) / Double(max(loader.batchesPerEpoch, 1))))
+                                             perStep, w.step, m2.step, total, k, Double(k) / Double(max(loader.batchesPerEpoch, 1))))
                         total = k
                         progress.total = k
                     }
-                    nextResize = budget.nextResize(after: m2.step, total: total)
+                    nextResize = budget.nextResize(after: m2.step, total: total, done: resize.done)
                 }
             }
             if m2.step % options.checkpointEvery == 0 { try checkpoint(start: start, name: "last") }
+            if let hard = budget?.hardDeadline, m2.step < total, Date() >= hard {
+                progress.note("time budget: the minutes ran out at step \(m2.step) of \(total); the schedules stop short")
+                break
+            }
         }
         var knn: Double?
         if stopped == nil {
