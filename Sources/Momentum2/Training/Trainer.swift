@@ -30,7 +30,7 @@ public struct TrainerOptions: Sendable {
 /// a machine shared with other jobs); by 10% of the way the rate is known. Re-sizing there
 /// by 10% moves the current learning rate, teacher momentum and BN α by under 0.5%.
 ///
-/// The machine can also slow down later (run 7 went from ~500 to ~420 images/s after its
+/// The machine can also slow down later (run 8 went from ~500 to ~420 images/s after its
 /// 10% re-size). So the later re-sizes continue to 90% of the way, each timing the steps
 /// since the one before, and training stops at `hardDeadline` whatever is left.
 public struct TimeBudget: Sendable {
