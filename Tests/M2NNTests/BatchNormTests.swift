@@ -53,11 +53,16 @@ final class BatchNormTests: XCTestCase {
         }
     }
 
+    /// A 1-D momentum BN over 2 features with a schedule of `totalIterations`, and a batch for it.
+    private func momentumBN(totalIterations: Int) throws -> (BatchNorm, Tensor) {
+        let bn = try BatchNorm(2, dimensions: 1)
+        bn.useMomentumStatistics(totalIterations: totalIterations)
+        return (bn, try Tensor.randn([4, 2], generator: RandomGenerator(seed: 1)))
+    }
+
     /// After T iterations α stays at 0: later forwards normalize with the running statistics.
     func testMomentumStaysAtZeroAfterTheSchedule() throws {
-        let bn = try BatchNorm(2, dimensions: 1)
-        bn.useMomentumStatistics(totalIterations: 2)
-        let x = try Tensor.randn([4, 2], generator: RandomGenerator(seed: 1))
+        let (bn, x) = try momentumBN(totalIterations: 2)
         for _ in 0..<6 { _ = try bn(x) }
         XCTAssertEqual(bn.momentumState.iterations, 3)
         XCTAssertEqual(bn.momentumState.alpha, 0)
@@ -71,9 +76,7 @@ final class BatchNormTests: XCTestCase {
 
     /// Re-sizing the schedule recomputes α for the iterations done and decays over the new T.
     func testMomentumScheduleResize() throws {
-        let bn = try BatchNorm(2, dimensions: 1)
-        bn.useMomentumStatistics(totalIterations: 100)
-        let x = try Tensor.randn([4, 2], generator: RandomGenerator(seed: 1))
+        let (bn, x) = try momentumBN(totalIterations: 100)
         for _ in 0..<4 { _ = try bn(x) }
         XCTAssertEqual(bn.momentumState.iterations, 2)
         bn.resizeMomentumSchedule(totalIterations: 4)
