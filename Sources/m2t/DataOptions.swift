@@ -21,7 +21,4 @@ struct DataOptions: ParsableArguments {
         default: throw ValidationError("unknown --data '\(data)': use fashion-mnist, cifar10 or folder")
         }
     }
-
-    /// Image channels of the source.
-    var channels: Int { data == "fashion-mnist" ? 1 : 3 }
 }

@@ -21,15 +21,15 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Before probing, re-estimate the BN statistics of the evaluated networks on this many training images at the evaluation size (precise BN; 0: keep the checkpoint's).") var preciseBn = 0
 
     func run() throws {
-        Interrupt.installSignalHandler()
+        let stop = CancellationToken()
+        let interrupts = InterruptWatcher(cancelling: stop)
+        defer { withExtendedLifetime(interrupts) {} }
         do {
-            let (m2, state) = try Checkpoint.restore(URL(fileURLWithPath: checkpoint))
-            var config: ExperimentConfig
-            if let json = state.run["experiment"], let c = try? JSONDecoder().decode(ExperimentConfig.self, from: Data(json.utf8)) {
-                config = c
-            } else {
-                config = ExperimentConfig(data: .fashionMNIST(directory: nil), method: m2.config, budget: .steps(m2.config.totalSteps))
-            }
+            let run = try Checkpoint.restore(URL(fileURLWithPath: checkpoint))
+            let (m2, state) = (run.m2, run.state)
+            // A checkpoint without a recorded experiment (the language's pretrain) is evaluated
+            // on Fashion-MNIST, or on --data-dir.
+            var config = run.experiment ?? ExperimentConfig(data: .fashionMNIST(directory: nil), method: m2.config, budget: .steps(m2.config.totalSteps))
             if let dataDir {
                 switch config.data {
                 case .fashionMNIST: config.data = .fashionMNIST(directory: dataDir)
@@ -45,7 +45,8 @@ struct EvalCommand: ParsableCommand {
             let data = try config.data.load(trainLimit: trainLimit ?? config.trainLimit, testLimit: testLimit ?? config.testLimit)
             guard backbone == "teacher" || backbone == "student" else { throw ExitMessage("--backbone must be teacher or student") }
             let net = backbone == "teacher" ? m2.teacher.backbone : m2.student.backbone
-            let rows = try Experiment.evaluate(net, config: config, data: data, label: "\(backbone) backbone (step \(state.step))")
+            let rows = try Experiment.evaluate(net, config: config, data: data, label: "\(backbone) backbone (step \(state.step))",
+                                               observer: ProgressLine().observer, cancellation: stop)
             let result = ExperimentResult(training: nil, rows: rows, config: config)
             try Experiment.save(result)
             print(result.table, terminator: "")

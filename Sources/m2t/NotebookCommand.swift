@@ -35,7 +35,9 @@ struct NotebookCommand: ParsableCommand {
         let target = output ?? ((file as NSString).deletingPathExtension + ".html")
         let notebook = Notebook(source: source, file: (file as NSString).lastPathComponent)
         let stderr = FileHandle.standardError
+        let progressLine = ProgressLine()
         notebook.run(prepare: { session in
+            session.progress = progressLine.show
             for (name, value) in values { session.interpreter.globals.define(name, value) }
         }, progress: { i, n in
             stderr.write(Data("notebook: cell \(i + 1)/\(n)\n".utf8))

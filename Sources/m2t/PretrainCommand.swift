@@ -46,7 +46,7 @@ struct PretrainCommand: ParsableCommand {
     func experiment() throws -> ExperimentConfig {
         let source = try dataOptions.source()
         guard arch.hasPrefix("resnet"), let depth = Int(arch.dropFirst(6)) else { throw ValidationError("unknown --arch '\(arch)'") }
-        let channels = dataOptions.channels
+        let channels = source.channels
         var m: MethodConfig
         if paperPreset {
             m = .paperImageNet(totalSteps: 1)
@@ -84,23 +84,25 @@ struct PretrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        Interrupt.installSignalHandler()
+        let stop = CancellationToken()
+        let interrupts = InterruptWatcher(cancelling: stop)
+        defer { withExtendedLifetime(interrupts) {} }
+        let progress = ProgressLine()
         var config = try experiment()
         do {
             // A resumed run continues the recorded experiment (data, seed, batch, budget),
             // whatever the other options say, so that it reproduces the original losses.
-            if let resume {
-                let (_, state) = try Checkpoint.read(URL(fileURLWithPath: resume))
-                if let json = state.run["experiment"], let recorded = try? JSONDecoder().decode(ExperimentConfig.self, from: Data(json.utf8)) {
-                    config = recorded
-                    config.output = output
-                }
+            let resuming = try resume.map { try Checkpoint.restore(URL(fileURLWithPath: $0)) }
+            if let recorded = resuming?.experiment {
+                config = recorded
+                config.output = output
             }
             let data = try config.data.load(trainLimit: config.trainLimit, testLimit: config.testLimit, viewSize: config.viewSize, cropMin: config.cropMin)
-            FileHandle.standardError.write(Data("data: \(data.name), \(data.train.count) training images\(data.test.map { ", \($0.count) test" } ?? "")\n".utf8))
-            let (m2, summary) = try Experiment.pretrain(config, data: data, resume: resume.map { URL(fileURLWithPath: $0) })
-            if let stop = summary.stoppedEarly { throw ExitMessage("training stopped: \(stop)") }
-            let rows = noProbe ? [] : try Experiment.evaluate(m2.teacher.backbone, config: config, data: data)
+            progress.show(.note("data: \(data.name), \(data.train.count) training images\(data.test.map { ", \($0.count) test" } ?? "")"))
+            let (m2, summary) = try Experiment.pretrain(config, data: data, resuming: resuming, observer: progress.observer, cancellation: stop)
+            progress.finish()
+            if let stopped = summary.stoppedEarly { throw ExitMessage("training stopped: \(stopped)") }
+            let rows = noProbe ? [] : try Experiment.evaluate(m2.teacher.backbone, config: config, data: data, observer: progress.observer, cancellation: stop)
             // Exported after the evaluation, with the BN statistics the probe read.
             let exportURL = URL(fileURLWithPath: config.output ?? ".").appendingPathComponent("teacher_backbone.safetensors")
             try Checkpoint.exportBackbone(m2.teacher.backbone, to: exportURL)

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import M2Script
 import Momentum2
@@ -23,20 +22,12 @@ struct RunCommand: ParsableCommand {
             let (name, value) = try RunCommand.parse(assignment)
             session.interpreter.globals.define(name, value)
         }
-        // Ctrl-C: the trainer polls Interrupt; the interpreter's flag takes a lock, so it is
-        // raised from a dispatch source, never from the signal handler itself.
-        signal(SIGINT, SIG_IGN)
-        let signals = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "m2t.sigint"))
-        var pressed = 0
-        signals.setEventHandler {
-            pressed += 1
-            if pressed > 1 { _exit(130) }
-            FileHandle.standardError.write(Data("\ninterrupt: stopping (Ctrl-C again to quit at once)\n".utf8))
-            Interrupt.request()
-            session.interrupt()
-        }
-        signals.resume()
-        defer { signals.cancel() }
+        let progress = ProgressLine()
+        session.progress = progress.show
+        // Ctrl-C stops the statement (a running pretrain checkpoints first); twice quits.
+        let interrupts = InterruptWatcher(secondPressExits: true)
+        interrupts.watch { session.interrupt() }
+        defer { withExtendedLifetime(interrupts) { progress.finish() } }
 
         switch session.run(source: source, file: (file as NSString).lastPathComponent) {
         case .value:
@@ -47,7 +38,6 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// `name=value` → the name and a number, bool, nil or string value.
     /// The text of a script file, or an ``ExitMessage`` naming the file.
     static func readScript(_ file: String) throws -> String {
         do {
@@ -57,6 +47,7 @@ struct RunCommand: ParsableCommand {
         }
     }
 
+    /// `name=value` → the name and a number, bool, nil or string value.
     static func parse(_ assignment: String) throws -> (String, Value) {
         guard let eq = assignment.firstIndex(of: "=") else { throw ValidationError("--set expects name=value, got '\(assignment)'") }
         let name = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)

@@ -51,6 +51,8 @@ final class OptimizerTests: XCTestCase {
         for (t, v) in try XCTUnwrap(bn["values"] as? [Double]).enumerated() {
             XCTAssertEqual(Schedule.bnMomentum(iteration: t, total: try XCTUnwrap(bn["T"] as? Int)), v, accuracy: 1e-12)
         }
+        // Past the end α stays at 0 (the cosine would rise again).
+        XCTAssertEqual(Schedule.bnMomentum(iteration: 15, total: 10), 0)
         let lr = try XCTUnwrap(s["warmup_cosine_lr"] as? [String: Any])
         for (k, v) in try XCTUnwrap(lr["values"] as? [Double]).enumerated() {
             XCTAssertEqual(Schedule.warmupCosine(step: k, total: try XCTUnwrap(lr["K"] as? Int), warmup: try XCTUnwrap(lr["W"] as? Int),

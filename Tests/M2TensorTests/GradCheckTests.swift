@@ -29,16 +29,6 @@ final class GradCheckTests: XCTestCase {
         XCTAssertTrue(report.passed, "\(report)")
     }
 
-    func testMomentum2LossPasses() throws {
-        let q1 = try randn([3, 4], seed: 5), q2 = try randn([3, 4], seed: 6)
-        let k1 = try randn([3, 4], seed: 7, requiresGrad: false), k2 = try randn([3, 4], seed: 8, requiresGrad: false)
-        let report = try GradCheck.run(inputs: [q1, q2, k1, k2]) { xs in
-            try momentum2Loss(q1: xs[0], q2: xs[1], k1: xs[2], k2: xs[3]).reshape([1])
-        }
-        XCTAssertTrue(report.passed, "\(report)")
-        XCTAssertEqual(report.checked, 24, "only the inputs that require gradients")
-    }
-
     func testWrongBackwardIsCaught() throws {
         let x = try Tensor([1, -2, 3, 0.5, -1.5, 2.5], shape: [3, 2], requiresGrad: true)
         // y = x², with a backward that forgets the factor 2.

@@ -1,7 +1,8 @@
 import XCTest
 import M2Tensor
 
-/// `linear`, `l2Normalize`, `logSoftmax`/`softmax`, `crossEntropy` and the Momentum² loss.
+/// `linear`, `l2Normalize`, `cosineSimilarity`, `logSoftmax`/`softmax` and `crossEntropy`
+/// (the Momentum² loss on top of them is the method's: Momentum2Tests/LossTests).
 final class LossesTests: XCTestCase {
     func testLinearMatchesReferenceVectors() throws {
         let c = try Fixture.load("layers")["linear"]
@@ -26,20 +27,6 @@ final class LossesTests: XCTestCase {
         assertClose(try XCTUnwrap(logits.grad), try c.tensor("grad_logits"))
     }
 
-    func testMomentum2LossMatchesReferenceVectors() throws {
-        let c = try Fixture.load("layers")["m2t_loss"]
-        let q1 = try c.tensor("q1", requiresGrad: true), q2 = try c.tensor("q2", requiresGrad: true)
-        // The teacher outputs may carry requiresGrad; no gradient may reach them.
-        let k1 = try c.tensor("k1", requiresGrad: true), k2 = try c.tensor("k2", requiresGrad: true)
-        let loss = try momentum2Loss(q1: q1, q2: q2, k1: k1, k2: k2)
-        assertClose(try loss.item(), TensorScalar(try c.double("loss")))
-        try loss.backward()
-        assertClose(try XCTUnwrap(q1.grad), try c.tensor("grad_q1"))
-        assertClose(try XCTUnwrap(q2.grad), try c.tensor("grad_q2"))
-        XCTAssertNil(k1.grad)
-        XCTAssertNil(k2.grad)
-    }
-
     func testValuesByHand() throws {
         let v = try Tensor([3, 4, 0, -2], shape: [2, 2])
         assertClose(try l2Normalize(v), [0.6, 0.8, 0, -1], shape: [2, 2])
@@ -55,10 +42,11 @@ final class LossesTests: XCTestCase {
         let logSm = e.map { Foundation.log($0 / z) } + [TensorScalar](repeating: -Foundation.log(3), count: 3)
         assertClose(try logSoftmax(logits), logSm, shape: [2, 3])
         assertClose(try softmax(logits, axis: 0), [0, 0, 0, 1, 1, 1], shape: [2, 3])
-        // Identical inputs give the minimum loss 0; opposite ones the maximum 8.
+        // Cosine similarity: 1 for parallel rows whatever their lengths, −1 opposite, 0 orthogonal.
         let q = try randn([3, 4], seed: 1, requiresGrad: false)
-        assertClose(try momentum2Loss(q1: q, q2: q, k1: q * 2, k2: q).item(), 0, atol: 1e-5)
-        assertClose(try momentum2Loss(q1: q, q2: q, k1: -q, k2: -q).item(), 8)
+        assertClose(try cosineSimilarity(q, q * 2), [1, 1, 1], shape: [3])
+        assertClose(try cosineSimilarity(q, -q), [-1, -1, -1], shape: [3])
+        assertClose(try cosineSimilarity(Tensor([1, 0, 0, 1], shape: [2, 2]), Tensor([0, 0, 2, 3], shape: [2, 2]), axis: 0), [0, 1], shape: [2])
         assertClose(try linear(Tensor([1, 2], shape: [2]), weight: Tensor([1, 0, 1, 1], shape: [2, 2])), [1, 3], shape: [2])
     }
 
@@ -74,9 +62,8 @@ final class LossesTests: XCTestCase {
         try checkGradients([l]) { t in try logSoftmax(t[0]) }
         try checkGradients([l]) { t in try softmax(t[0], axis: 0) }
         try checkGradients([l]) { t in try crossEntropy(t[0], targets: [0, 4, 4, 2]) }
-        let q1 = try randn([4, 6], seed: 7), q2 = try randn([4, 6], seed: 8)
-        let k1 = try randn([4, 6], seed: 9, requiresGrad: false), k2 = try randn([4, 6], seed: 10, requiresGrad: false)
-        try checkGradients([q1, q2]) { t in try momentum2Loss(q1: t[0], q2: t[1], k1: k1, k2: k2) }
+        let q1 = try randn([4, 6], seed: 7), k1 = try randn([4, 6], seed: 9)
+        try checkGradients([q1, k1]) { t in try cosineSimilarity(t[0], t[1]) }
         // Softmax over a 3-D tensor's middle axis.
         let s = try randn([2, 3, 2], seed: 11)
         try checkGradients([s]) { t in try logSoftmax(t[0], axis: 1) }
@@ -92,7 +79,7 @@ final class LossesTests: XCTestCase {
         assertClose(try crossEntropy(xT, targets: [1, 2, 3, 4]), try crossEntropy(xT.copy(), targets: [1, 2, 3, 4]))
         let q = try xT.index([.slice(start: nil, end: nil, step: 2)])
         let k = try randn([2, 5], seed: 22, requiresGrad: false)
-        assertClose(try momentum2Loss(q1: q, q2: q, k1: k, k2: k), try momentum2Loss(q1: q.copy(), q2: q.copy(), k1: k, k2: k))
+        assertClose(try cosineSimilarity(q, k), try cosineSimilarity(q.copy(), k))
     }
 
     func testRejectsBadArguments() throws {
@@ -102,12 +89,7 @@ final class LossesTests: XCTestCase {
         assertThrowsTensorError(["cross_entropy", "index 5", "size 5"]) { try crossEntropy(Tensor.zeros([2, 5]), targets: [0, 5]) }
         assertThrowsTensorError(["cross_entropy", "index -1"]) { try crossEntropy(Tensor.zeros([2, 5]), targets: [0, -1]) }
         assertThrowsTensorError(["cross_entropy", "3 targets", "2 rows"]) { try crossEntropy(Tensor.zeros([2, 5]), targets: [0, 1, 2]) }
-        assertThrowsTensorError(["m2t_loss", "[4, 6]", "[4, 5]"]) {
-            try momentum2Loss(q1: Tensor.zeros([4, 6]), q2: Tensor.zeros([4, 6]), k1: Tensor.zeros([4, 5]), k2: Tensor.zeros([4, 6]))
-        }
-        assertThrowsTensorError(["m2t_loss", "[6]"]) {
-            try momentum2Loss(q1: Tensor.zeros([6]), q2: Tensor.zeros([6]), k1: Tensor.zeros([6]), k2: Tensor.zeros([6]))
-        }
+        assertThrowsTensorError(["cosine_similarity", "[4, 6]", "[4, 5]"]) { try cosineSimilarity(Tensor.zeros([4, 6]), Tensor.zeros([4, 5])) }
         assertThrowsTensorError(["axis 2", "rank 2"]) { try logSoftmax(Tensor.zeros([2, 3]), axis: 2) }
         assertThrowsTensorError(["axis -3", "rank 2"]) { try l2Normalize(Tensor.zeros([2, 3]), axis: -3) }
     }

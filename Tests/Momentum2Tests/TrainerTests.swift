@@ -30,7 +30,6 @@ final class TrainerTests: XCTestCase {
         let views = try TwoViewPipeline.smallImage(size: 12, channels: 1, normalize: Normalize(mean: [0.5], std: [0.25]))
         let loader = try DataLoader(dataset: data, batchSize: 8, views: .pair(views), seed: 9)
         var options = TrainerOptions(outputDirectory: out)
-        options.verbose = false
         options.logEvery = 1
         options.checkpointEvery = checkpointEvery
         options.monitorKNN = false
@@ -56,9 +55,9 @@ final class TrainerTests: XCTestCase {
         }
         try b.checkpoint(start: Date(), name: "last")
 
-        let (restored, state) = try Checkpoint.restore(part.appendingPathComponent("last.safetensors"))
-        XCTAssertEqual(state.step, 17)
-        let c = try trainer(restored, out: part, resumed: state)
+        let run = try Checkpoint.restore(part.appendingPathComponent("last.safetensors"))
+        XCTAssertEqual(run.state.step, 17)
+        let c = try trainer(run.m2, out: part, resumed: run.state)
         _ = try c.run()
         let resumed = c.metrics.records.filter { $0.kind == "step" && $0.step >= 17 }.map { ($0.step, $0.loss ?? .nan) }
         XCTAssertEqual(resumed.map(\.0), Array(17..<30))
@@ -100,10 +99,10 @@ final class TrainerTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("written by the \(other) build"), "\(e)")
         }
 
-        let (restored, state) = try Checkpoint.restore(url)
-        XCTAssertEqual(state.step, 6)
-        XCTAssertEqual(restored.teacherBNMomentum, m2.teacherBNMomentum)
-        for ((k, a), (_, b)) in zip(m2.teacher.stateDict(), restored.teacher.stateDict()) {
+        let run = try Checkpoint.restore(url)
+        XCTAssertEqual(run.state.step, 6)
+        XCTAssertEqual(run.m2.teacherBNMomentum, m2.teacherBNMomentum)
+        for ((k, a), (_, b)) in zip(m2.teacher.stateDict(), run.m2.teacher.stateDict()) {
             XCTAssertEqual(a.scalars, b.scalars, k)
         }
     }
@@ -124,25 +123,25 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(m2.teacherBNMomentum, 0)
         XCTAssertEqual(m2.config.learningRate(step: 7), 0, accuracy: 1e-12)
         // The checkpoint carries the re-sized schedules.
-        let (restored, state) = try Checkpoint.restore(dir.appendingPathComponent("last.safetensors"))
-        XCTAssertEqual(state.step, 7)
-        XCTAssertEqual(restored.config.totalSteps, 7)
+        let run = try Checkpoint.restore(dir.appendingPathComponent("last.safetensors"))
+        XCTAssertEqual(run.state.step, 7)
+        XCTAssertEqual(run.m2.config.totalSteps, 7)
     }
 
-    /// Past the hard deadline training ends (a normal end, with the final checkpoint), even
-    /// with schedule steps left: a budget of minutes is never overrun by a slow machine.
-    func testHardDeadlineEndsTraining() throws {
+    /// Past the deadline training ends (a normal end, with the final checkpoint), even with
+    /// schedule steps left: a budget of minutes is never overrun by a slow machine.
+    func testDeadlineEndsTraining() throws {
         let m2 = try Momentum2Teacher(config: method(steps: 1000))
         let t = try trainer(m2, out: dir)
         var options = t.options
-        var budget = TimeBudget(deadline: Date().addingTimeInterval(3600), hardDeadline: Date(), monitorSeconds: 0)
+        var budget = TimeBudget(deadline: Date().addingTimeInterval(3600), monitorSeconds: 0)
         (budget.measureFrom, budget.resizeAt) = (2, 500)
         options.timeBudget = budget
+        options.deadline = Date()
         let summary = try Trainer(m2: m2, loader: t.loader, monitor: nil, options: options).run()
         XCTAssertEqual(summary.steps, 1)
         XCTAssertNil(summary.stoppedEarly)
-        let (_, state) = try Checkpoint.restore(dir.appendingPathComponent("last.safetensors"))
-        XCTAssertEqual(state.step, 1)
+        XCTAssertEqual(try Checkpoint.restore(dir.appendingPathComponent("last.safetensors")).state.step, 1)
     }
 
     /// Steps that fit a deadline, net of one monitor run per epoch boundary and a final one.
@@ -181,5 +180,46 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(summary.stoppedEarly?.contains("loss became") ?? false, summary.stoppedEarly ?? "")
         // The last good checkpoint is kept and loads.
         XCTAssertNoThrow(try Checkpoint.restore(dir.appendingPathComponent("last.safetensors")))
+    }
+
+    /// A stop step ends the call there (the schedules keep their length); a second trainer
+    /// on the same model continues, keeping the metrics before its first step.
+    func testStopStepAndContinuation() throws {
+        let m2 = try Momentum2Teacher(config: method(steps: 10))
+        let a = try trainer(m2, out: dir)
+        var options = a.options
+        options.stopAtStep = 4
+        let first = try Trainer(m2: m2, loader: a.loader, monitor: nil, options: options).run()
+        XCTAssertEqual(first.steps, 4)
+        XCTAssertNil(first.stoppedEarly)
+        XCTAssertEqual(m2.config.totalSteps, 10)
+        options.stopAtStep = nil
+        let b = try Trainer(m2: m2, loader: a.loader, monitor: nil, options: options)
+        XCTAssertEqual(b.metrics.records.map(\.step), [0, 1, 2, 3], "the records before the step it starts from")
+        XCTAssertEqual(try b.run().steps, 10)
+        XCTAssertEqual(MetricsLog.read(dir.appendingPathComponent("metrics.jsonl")).map(\.step), Array(0..<10))
+    }
+
+    /// A cancelled token stops the run before its next step, after a checkpoint; the observer
+    /// hears every step and the note.
+    func testCancellationCheckpointsAndStops() throws {
+        let m2 = try Momentum2Teacher(config: method(steps: 20))
+        let t = try trainer(m2, out: dir, checkpointEvery: 100)
+        var options = t.options
+        let token = CancellationToken()
+        var events: [TrainingEvent] = []
+        options.cancellation = token
+        options.observer = { e in
+            events.append(e)
+            if case .step(let p) = e, p.done == 3 { token.cancel() }
+        }
+        let summary = try Trainer(m2: m2, loader: t.loader, monitor: nil, options: options).run()
+        XCTAssertEqual(summary.steps, 3)
+        XCTAssertEqual(summary.stoppedEarly, "interrupted")
+        XCTAssertTrue(token.isCancelled, "the trainer polls the token; its owner resets it")
+        let steps = events.compactMap { e -> Int? in if case .step(let p) = e { return p.done }; return nil }
+        XCTAssertEqual(steps, [1, 2, 3])
+        XCTAssertEqual(events.last, .note("interrupted at step 3: checkpoint saved"))
+        XCTAssertEqual(try Checkpoint.restore(dir.appendingPathComponent("last.safetensors")).state.step, 3)
     }
 }

@@ -140,22 +140,16 @@ public final class BatchNorm: Module {
             s.pendingViews = 0
             s.pendingMean = []; s.pendingVariance = []
             s.iterations += 1
-            s.alpha = BatchNorm.alpha(iteration: s.iterations, of: s.totalIterations)
+            s.alpha = TensorScalar(Schedule.bnMomentum(iteration: s.iterations, total: s.totalIterations))
         }
         momentumState = s
-    }
-
-    /// α after `t` of `total` iterations: `(cos(πt/T) + 1)/2`, staying at 0 past the end
-    /// (the cosine would rise again).
-    static func alpha(iteration t: Int, of total: Int) -> TensorScalar {
-        TensorScalar((cos(Double.pi * Double(min(t, total)) / Double(total)) + 1) / 2)
     }
 
     /// Lets α decay over `totalIterations` from here on, with α recomputed for the iterations
     /// already done (a time budget re-sizes its schedules once the step rate is known).
     public func resizeMomentumSchedule(totalIterations: Int) {
         momentumState.totalIterations = max(totalIterations, 1)
-        momentumState.alpha = BatchNorm.alpha(iteration: momentumState.iterations, of: momentumState.totalIterations)
+        momentumState.alpha = TensorScalar(Schedule.bnMomentum(iteration: momentumState.iterations, total: momentumState.totalIterations))
     }
 
     /// Replaces the running statistics (precise BN).

@@ -7,9 +7,10 @@ public enum Schedule {
         1 - (1 - m0) * (cos(Double.pi * Double(k) / Double(max(K, 1))) + 1) / 2
     }
 
-    /// Momentum-BN weight after t of T iterations: `α_t = (cos(πt/T) + 1)/2`.
+    /// Momentum-BN weight after t of T iterations: `α_t = (cos(πt/T) + 1)/2`, staying at 0
+    /// past the end (the cosine would rise again). The teacher's BN layers take their α here.
     public static func bnMomentum(iteration t: Int, total T: Int) -> Double {
-        (cos(Double.pi * Double(t) / Double(max(T, 1))) + 1) / 2
+        (cos(Double.pi * Double(min(t, T)) / Double(max(T, 1))) + 1) / 2
     }
 
     /// Learning rate at step k of K: linear warm-up from `start` to `base` over W steps, then

@@ -16,8 +16,11 @@ public final class Interpreter {
     public var output: (String) -> Void
     /// Where `plot` draws.
     public var plotSink: PlotSink
-    /// Raised from another thread to stop the running statement.
-    public let interrupt = InterruptFlag()
+    /// Cancelled from another thread (Ctrl-C, a notebook's interrupt) to stop the running
+    /// statement; builtins that run long (pre-training, feature extraction) poll it too.
+    public let interrupt = CancellationToken()
+    /// Where long-running builtins report their progress (nil: they run silently).
+    public var progress: ((ProgressReport) -> Void)?
     /// The generator `randn`, `rand` and friends use when given no `seed:`.
     public var random = RandomGenerator(seed: 0)
 

@@ -15,26 +15,3 @@ public struct Limits: Sendable {
     /// The defaults: deep enough for real programs, no step limit.
     public init() {}
 }
-
-/// A flag another thread sets to stop the running statement (the REPL's Ctrl-C).
-public final class InterruptFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var raised = false
-
-    /// A lowered flag.
-    public init() {}
-
-    /// Raises the flag; the interpreter stops at the next loop iteration or call.
-    public func raise() { lock.lock(); raised = true; lock.unlock() }
-
-    /// Lowers the flag and reports whether it was raised.
-    public func consume() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        let was = raised
-        raised = false
-        return was
-    }
-
-    /// Whether the flag is raised.
-    public var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return raised }
-}

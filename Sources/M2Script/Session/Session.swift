@@ -77,8 +77,15 @@ public final class Session {
     }
 
     /// Stops the running statement at its next loop iteration or call (safe from any
-    /// thread; the run then fails with an ``ScriptError/Kind/interrupted`` error).
-    public func interrupt() { interpreter.interrupt.raise() }
+    /// thread; the run then fails with an ``ScriptError/Kind/interrupted`` error). A running
+    /// `pretrain` first writes its checkpoint.
+    public func interrupt() { interpreter.interrupt.cancel() }
+
+    /// Where long-running builtins (`pretrain`) report their progress; nil: silently.
+    public var progress: ((ProgressReport) -> Void)? {
+        get { interpreter.progress }
+        set { interpreter.progress = newValue }
+    }
 
     /// The globals the user defined (builtins excluded), sorted by name — for `:vars`.
     public var variables: [(name: String, value: Value)] {

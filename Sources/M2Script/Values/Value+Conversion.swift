@@ -62,7 +62,7 @@ extension Value {
     /// A `TensorScalar` as the `Double` with the same shortest decimal form (0.6, not
     /// 0.6000000238418579), so tensor values print the way they were written.
     public static func widen(_ f: TensorScalar) -> Double {
-        f.isFinite ? Double(f.description) ?? Double(f) : Double(f)
+        ScalarMath.widened(f)
     }
 
     /// Converts a tensor to nested lists of floats (a rank-0 tensor becomes a float).

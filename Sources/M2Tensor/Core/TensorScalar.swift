@@ -36,3 +36,11 @@ extension Tensor {
     /// Float64 build.
     public static let dtypeName = MemoryLayout<TensorScalar>.size == 8 ? "float64" : "float32"
 }
+
+extension ScalarMath {
+    /// `x` as a `Double` through its shortest decimal form, so a Float32 0.6 becomes 0.6 and
+    /// not 0.6000000238418579 (how the language prints tensor values and histories).
+    public static func widened(_ x: TensorScalar) -> Double {
+        x.isFinite ? Double(x.description) ?? Double(x) : Double(x)
+    }
+}

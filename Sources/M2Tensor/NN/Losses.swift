@@ -1,6 +1,6 @@
 import Foundation
 
-/// Linear maps, normalization and the losses of the method.
+/// Linear maps, normalization, similarities and classification losses.
 
 /// `x · Wᵀ + b` (PyTorch's `F.linear`): x `[N, in]`, weight `[out, in]`, bias `[out]`.
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) throws -> Tensor {
@@ -41,30 +41,11 @@ public func crossEntropy(_ logits: Tensor, targets: [Int]) throws -> Tensor {
     return try -(picked.mean())
 }
 
-/// The Momentum² Teacher loss (SPEC §2):
-/// `L = mean_i [4 − 2(⟨q̂1, k̂1⟩ + ⟨q̂2, k̂2⟩)]` with L2-normalized rows; no gradient
-/// reaches the teacher outputs `k1`, `k2`.
-/// - Parameters:
-///   - q1: student output of view 1 `[N, D]`.
-///   - q2: student output of view 2.
-///   - k1: teacher output of view 2 (paired with q1).
-///   - k2: teacher output of view 1 (paired with q2).
-public func momentum2Loss(q1: Tensor, q2: Tensor, k1: Tensor, k2: Tensor) throws -> Tensor {
-    for t in [q2, k1, k2] where t.shape != q1.shape { throw TensorError.shapeMismatch(op: "m2t_loss", lhs: q1.shape, rhs: t.shape) }
-    let a = try rowCosines(q1, k1), b = try rowCosines(q2, k2)
-    return try 4 - (a + b).mean() * 2
-}
-
-/// One view's half of ``momentum2Loss(q1:q2:k1:k2:)``: `mean_i [2 − 2⟨q̂, k̂⟩]`, so that
-/// `momentum2Loss(q1, q2, k1, k2) = halfMomentum2Loss(q1, k1) + halfMomentum2Loss(q2, k2)`
-/// (the step computes the halves on two cores). No gradient reaches `k`.
-public func halfMomentum2Loss(q: Tensor, k: Tensor) throws -> Tensor {
-    guard k.shape == q.shape else { throw TensorError.shapeMismatch(op: "m2t_loss", lhs: q.shape, rhs: k.shape) }
-    return try 2 - rowCosines(q, k).mean() * 2
-}
-
-/// `⟨q̂_i, k̂_i⟩` per row of `[N, D]` outputs, L2-normalized; no gradient reaches `k`.
-private func rowCosines(_ q: Tensor, _ k: Tensor) throws -> Tensor {
-    guard q.rank == 2 else { throw TensorError.invalidShape(op: "m2t_loss", shape: q.shape, reason: "expected [N, D]") }
-    return try (l2Normalize(q, axis: 1) * l2Normalize(k.detach(), axis: 1)).sum(axis: 1)
+/// Cosine similarity of `a` and `b` along `axis`: each is L2-normalized there
+/// (``l2Normalize(_:axis:eps:)``), then the products are summed, so the result has `axis`
+/// removed. Unlike PyTorch's `F.cosine_similarity`, which divides the dot product by
+/// `max(‖a‖·‖b‖, eps)`, each vector is normalized on its own, as BYOL-style losses do.
+public func cosineSimilarity(_ a: Tensor, _ b: Tensor, axis: Int = 1) throws -> Tensor {
+    guard a.shape == b.shape else { throw TensorError.shapeMismatch(op: "cosine_similarity", lhs: a.shape, rhs: b.shape) }
+    return try (l2Normalize(a, axis: axis) * l2Normalize(b, axis: axis)).sum(axis: axis)
 }

@@ -21,14 +21,16 @@ public struct SubsetDataset: ImageDataset {
 /// gradients, deterministic evaluation views.
 public enum Features {
     /// `[N, D]` features and the labels, in dataset order.
-    public static func extract(_ backbone: Module, dataset: any ImageDataset, pipeline: ViewPipeline, batch: Int = 256) throws -> (Tensor, [Int]) {
+    /// - Parameter cancellation: polled between batches; a request throws ``Interrupted``.
+    public static func extract(_ backbone: Module, dataset: any ImageDataset, pipeline: ViewPipeline, batch: Int = 256,
+                               cancellation: CancellationToken? = nil) throws -> (Tensor, [Int]) {
         let wasTraining = backbone.isTraining
         backbone.eval()
         defer { backbone.train(wasTraining) }
         let loader = try DataLoader(dataset: dataset, batchSize: batch, views: .single(pipeline), shuffle: false, dropLast: false, seed: 0)
         var parts: [Tensor] = [], labels: [Int] = []
         while let b = try loader.next() {
-            if Interrupt.isRequested { throw TrainingError.interrupted(step: 0) }
+            try cancellation?.check()
             parts.append(try withNoGrad { try backbone(b.x) })
             labels += b.labels
         }
@@ -53,9 +55,10 @@ public struct KNNMonitor {
     public var queryCount: Int { queries.count }
 
     /// Top-1 kNN accuracy of `backbone`'s features.
-    public func evaluate(_ backbone: Module) throws -> Double {
-        let (fb, lb) = try Features.extract(backbone, dataset: bank, pipeline: pipeline)
-        let (fq, lq) = try Features.extract(backbone, dataset: queries, pipeline: pipeline)
+    /// - Parameter cancellation: polled between batches; a request throws ``Interrupted``.
+    public func evaluate(_ backbone: Module, cancellation: CancellationToken? = nil) throws -> Double {
+        let (fb, lb) = try Features.extract(backbone, dataset: bank, pipeline: pipeline, cancellation: cancellation)
+        let (fq, lq) = try Features.extract(backbone, dataset: queries, pipeline: pipeline, cancellation: cancellation)
         return try classifier.accuracy(bank: fb, bankLabels: lb, queries: fq, queryLabels: lq, classes: max(bank.classCount, 1))
     }
 }

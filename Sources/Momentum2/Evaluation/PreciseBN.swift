@@ -12,10 +12,12 @@ import Foundation
 public enum PreciseBN {
     /// Recomputes the statistics of `model`'s BN layers over the first `images` images of
     /// `dataset` (a fixed seeded subset), in batches of `batch`, through `pipeline`.
+    /// - Parameter cancellation: polled between batches; a request throws ``Interrupted``
+    ///   (the running statistics then hold the last batch's).
     /// - Returns: the number of batches averaged.
     @discardableResult
     public static func recompute(_ model: Module, dataset: any ImageDataset, pipeline: ViewPipeline,
-                                 images: Int = 10_000, batch: Int = 256) throws -> Int {
+                                 images: Int = 10_000, batch: Int = 256, cancellation: CancellationToken? = nil) throws -> Int {
         guard images > 0, batch > 1 else {
             throw TensorError.invalidArgument(op: "precise_bn", reason: "needs images > 0 and batch > 1, got \(images) and \(batch)")
         }
@@ -40,7 +42,7 @@ public enum PreciseBN {
         model.train()
         for bn in layers { bn.mode = .standard; bn.runningMomentum = 1 }
         while let b = try loader.next() {
-            if Interrupt.isRequested { throw TrainingError.interrupted(step: 0) }
+            try cancellation?.check()
             guard b.x.shape[0] > 1 else { continue }
             _ = try withNoGrad { try model(b.x) }
             for (i, bn) in layers.enumerated() {

@@ -1,13 +1,23 @@
 import Foundation
 
 /// Where the images come from, with the views that suit them.
-public enum DataSource: Codable, Sendable, Equatable {
+///
+/// In JSON: `{"kind": "fashion-mnist", "directory": …}`, `{"kind": "cifar10", "directory": …}`
+/// or `{"kind": "folder", "train": …, "test": …, "size": 64}` (the `--data` names).
+public enum DataSource: Sendable, Equatable {
     /// Fashion-MNIST IDX files (Debian's `dataset-fashion-mnist` by default).
     case fashionMNIST(directory: String?)
     /// CIFAR-10 binary batches (`data_batch_1.bin` … `test_batch.bin`).
     case cifar10(directory: String)
     /// ImageNet-style folders `<root>/<class>/*.png|jpg`, resized to `size`.
     case imageFolder(train: String, test: String?, size: Int)
+
+    /// Channels of the source's images (1 for Fashion-MNIST, 3 otherwise), known before
+    /// anything is read.
+    public var channels: Int {
+        if case .fashionMNIST = self { return 1 }
+        return 3
+    }
 
     /// The loaded splits and their pipelines.
     public struct Loaded {
@@ -45,14 +55,14 @@ public enum DataSource: Codable, Sendable, Equatable {
             let url = dir.map { URL(fileURLWithPath: $0) } ?? FashionMNIST.defaultDirectory
             let norm = try Normalize(mean: FashionMNIST.mean, std: FashionMNIST.std)
             return Loaded(name: "Fashion-MNIST", train: limit(try FashionMNIST.load(split: .train, directory: url), trainLimit),
-                          test: limit(try FashionMNIST.load(split: .test, directory: url), testLimit), channels: 1, size: 28,
+                          test: limit(try FashionMNIST.load(split: .test, directory: url), testLimit), channels: channels, size: 28,
                           views: try .smallImage(size: viewSize ?? 28, channels: 1, normalize: norm, cropMin: crop),
                           evaluation: try .evaluation(size: 28, channels: 1, normalize: norm))
         case .cifar10(let dir):
             let url = URL(fileURLWithPath: dir)
             let norm = try Normalize(mean: CIFARReader.mean, std: CIFARReader.std)
             return Loaded(name: "CIFAR-10", train: limit(try CIFARReader.load(directory: url, train: true), trainLimit),
-                          test: limit(try CIFARReader.load(directory: url, train: false), testLimit), channels: 3, size: 32,
+                          test: limit(try CIFARReader.load(directory: url, train: false), testLimit), channels: channels, size: 32,
                           views: try .smallImage(size: viewSize ?? 32, channels: 3, normalize: norm, cropMin: crop),
                           evaluation: try .evaluation(size: 32, channels: 3, normalize: norm))
         case let .imageFolder(train, test, size):
@@ -63,8 +73,56 @@ public enum DataSource: Codable, Sendable, Equatable {
             let views: TwoViewPipeline = side <= 64
                 ? try .smallImage(size: side, channels: 3, normalize: .imageNet, cropMin: crop)
                 : try .momentum2(size: side, channels: 3, cropScale: (Float(cropMin ?? 0.08), 1))
-            return Loaded(name: "folder \(train)", train: limit(tr, trainLimit), test: te.map { limit($0, testLimit) }, channels: 3, size: size,
+            return Loaded(name: "folder \(train)", train: limit(tr, trainLimit), test: te.map { limit($0, testLimit) }, channels: channels, size: size,
                           views: views, evaluation: try .evaluation(size: size, channels: 3, normalize: .imageNet))
+        }
+    }
+}
+
+extension DataSource: Codable {
+    private enum Key: String, CodingKey { case kind, directory, train, test, size }
+    private enum Legacy: String, CodingKey { case fashionMNIST, cifar10, imageFolder }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .fashionMNIST(let directory):
+            try c.encode("fashion-mnist", forKey: .kind)
+            try c.encodeIfPresent(directory, forKey: .directory)
+        case .cifar10(let directory):
+            try c.encode("cifar10", forKey: .kind)
+            try c.encode(directory, forKey: .directory)
+        case let .imageFolder(train, test, size):
+            try c.encode("folder", forKey: .kind)
+            try c.encode(train, forKey: .train)
+            try c.encodeIfPresent(test, forKey: .test)
+            try c.encode(size, forKey: .size)
+        }
+    }
+
+    /// Reads the plain form, and Swift's synthesized one (`{"fashionMNIST": {…}}`) that
+    /// checkpoints written before it carry.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        if let kind = try c.decodeIfPresent(String.self, forKey: .kind) {
+            switch kind {
+            case "fashion-mnist": self = .fashionMNIST(directory: try c.decodeIfPresent(String.self, forKey: .directory))
+            case "cifar10": self = .cifar10(directory: try c.decode(String.self, forKey: .directory))
+            case "folder": self = .imageFolder(train: try c.decode(String.self, forKey: .train), test: try c.decodeIfPresent(String.self, forKey: .test),
+                                               size: try c.decode(Int.self, forKey: .size))
+            default: throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown data kind '\(kind)'")
+            }
+            return
+        }
+        let legacy = try decoder.container(keyedBy: Legacy.self)
+        if legacy.contains(.fashionMNIST) {
+            self = .fashionMNIST(directory: try legacy.nestedContainer(keyedBy: Key.self, forKey: .fashionMNIST).decodeIfPresent(String.self, forKey: .directory))
+        } else if legacy.contains(.cifar10) {
+            self = .cifar10(directory: try legacy.nestedContainer(keyedBy: Key.self, forKey: .cifar10).decode(String.self, forKey: .directory))
+        } else {
+            let f = try legacy.nestedContainer(keyedBy: Key.self, forKey: .imageFolder)
+            self = .imageFolder(train: try f.decode(String.self, forKey: .train), test: try f.decodeIfPresent(String.self, forKey: .test),
+                                size: try f.decode(Int.self, forKey: .size))
         }
     }
 }

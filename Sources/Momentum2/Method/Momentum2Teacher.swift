@@ -36,9 +36,7 @@ public final class Momentum2Teacher {
     /// k: optimizer steps taken so far.
     public private(set) var step = 0
     /// The m used by the last EMA update.
-    public private(set) var lastTeacherMomentum: TensorScalar = 0
-    /// Pairs of (step, EMA done) so a forgotten or repeated EMA is visible.
-    private var emaDoneForStep = -1
+    public private(set) var lastTeacherMomentum: Double = 0
 
     public init(config: MethodConfig) throws {
         try config.validate()
@@ -64,29 +62,25 @@ public final class Momentum2Teacher {
 
     // MARK: - The pieces
 
-    /// `θ_t ← m_k·θ_t + (1 − m_k)·θ_s` over the teacher's parameters (BN buffers excluded).
-    /// - Returns: m_k.
+    /// `θ_t ← m_k·θ_t + (1 − m_k)·θ_s` over the teacher's parameters (BN buffers excluded),
+    /// with the teacher momentum of the current step k (cosine from m₀ to 1).
+    /// - Returns: m_k as the schedule gives it (the tensors are updated with it rounded to
+    ///   ``TensorScalar``).
     @discardableResult
-    public func emaUpdate() throws -> TensorScalar {
-        let m = TensorScalar(config.teacherMomentum(step: step))
+    public func emaUpdate() throws -> Double {
+        let m = config.teacherMomentum(step: step)
+        let mt = TensorScalar(m)
         let source = Dictionary(uniqueKeysWithValues: student.namedParameters())
         try withNoGrad {
             for (name, t) in teacher.namedParameters() {
                 guard let s = source[name] else { continue }
-                try t.scaleInPlace(m)
-                try t.addInPlace(s, scale: 1 - m)
+                try t.scaleInPlace(mt)
+                try t.addInPlace(s, scale: 1 - mt)
             }
         }
         lastTeacherMomentum = m
-        emaDoneForStep = step
         return m
     }
-
-    /// The student's normalized prediction q (records the graph).
-    public func studentForward(_ x: Tensor) throws -> Tensor { try student(x) }
-
-    /// The teacher's normalized projection k (no graph; updates momentum BN).
-    public func teacherForward(_ x: Tensor) throws -> Tensor { try teacher(x) }
 
     /// `mean(4 − 2(⟨q1,k1⟩ + ⟨q2,k2⟩))`, with q from the student and k from the teacher
     /// (k1 = teacher(x2), k2 = teacher(x1)).
@@ -127,7 +121,7 @@ public final class Momentum2Teacher {
         }
         let spread = try Momentum2Teacher.outputStd(q1)
         let lr = try optimizerStep()
-        return StepResult(step: k, loss: value, learningRate: lr, teacherMomentum: m, bnMomentum: alpha, outputStd: spread)
+        return StepResult(step: k, loss: value, learningRate: lr, teacherMomentum: TensorScalar(m), bnMomentum: alpha, outputStd: spread)
     }
 
     /// Forwards, loss and (for a finite loss) backward, one piece after the other.
@@ -204,13 +198,11 @@ public final class Momentum2Teacher {
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case nonFiniteLoss(step: Int, value: TensorScalar)
     case badCheckpoint(reason: String)
-    case interrupted(step: Int)
 
     public var description: String {
         switch self {
         case let .nonFiniteLoss(step, value): return "the loss became \(value) at step \(step); training stopped (the last good checkpoint is kept)"
         case let .badCheckpoint(reason): return "checkpoint refused: \(reason)"
-        case let .interrupted(step): return "interrupted at step \(step)"
         }
     }
 }

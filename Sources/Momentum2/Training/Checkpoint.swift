@@ -10,19 +10,31 @@ public struct TrainerState: Codable, Sendable, Equatable {
     public var loader: LoaderState?
     /// Momentum-BN state of every teacher BN layer, by dotted path.
     public var teacherBN: [String: BatchNorm.MomentumState]
-    /// The last loss, and the best (lowest) loss seen with its step.
+    /// The loss of the last step taken.
     public var lastLoss: TensorScalar?
-    public var bestLoss: TensorScalar?
     /// Seconds of training so far.
     public var elapsed: Double
-    /// Free-form settings of the run (data source, output folder…), for `m2t eval`.
+    /// Free-form settings of the run: `m2t pretrain` records its experiment here
+    /// (``experiment``), for `m2t eval` and `--resume`.
     public var run: [String: String] = [:]
 
+    /// A state; `run` holds the run's own settings.
     public init(step: Int, method: MethodConfig, loader: LoaderState?, teacherBN: [String: BatchNorm.MomentumState],
-                lastLoss: TensorScalar?, bestLoss: TensorScalar?, elapsed: Double, run: [String: String] = [:]) {
-        (self.step, self.method, self.loader, self.teacherBN, self.lastLoss, self.bestLoss, self.elapsed, self.run)
-            = (step, method, loader, teacherBN, lastLoss, bestLoss, elapsed, run)
+                lastLoss: TensorScalar?, elapsed: Double, run: [String: String] = [:]) {
+        (self.step, self.method, self.loader, self.teacherBN, self.lastLoss, self.elapsed, self.run)
+            = (step, method, loader, teacherBN, lastLoss, elapsed, run)
     }
+}
+
+/// A run read back from a checkpoint by ``Checkpoint/restore(_:)``.
+public struct RestoredRun {
+    /// The method with every tensor, counter and BN state of the checkpoint.
+    public let m2: Momentum2Teacher
+    /// The trainer state the checkpoint recorded.
+    public let state: TrainerState
+    /// The experiment `m2t pretrain` recorded (nil for a run of the language's `pretrain`,
+    /// which records none).
+    public var experiment: ExperimentConfig? { state.experiment }
 }
 
 /// Checkpoints of a run: one safetensors file holding the student (`student.…`), the teacher
@@ -80,8 +92,9 @@ public enum Checkpoint {
         }
     }
 
-    /// Builds the method from a checkpoint and restores every tensor, counter and BN state.
-    public static func restore(_ url: URL) throws -> (Momentum2Teacher, TrainerState) {
+    /// Reads a checkpoint once and builds the method from it, restoring every tensor, counter
+    /// and BN state: what both `--resume` and `m2t eval` start from.
+    public static func restore(_ url: URL) throws -> RestoredRun {
         let (tensors, state) = try read(url)
         let m2 = try Momentum2Teacher(config: state.method)
         try m2.student.loadStateDict(tensors, strict: true, prefix: "student.")
@@ -91,7 +104,7 @@ public enum Checkpoint {
         for (path, bn) in m2.teacher.batchNorms {
             if let s = state.teacherBN[path] { bn.momentumState = s }
         }
-        return (m2, state)
+        return RestoredRun(m2: m2, state: state)
     }
 
     /// The teacher BN states of `m2`, by path.

@@ -73,12 +73,10 @@ enum ColonCommand {
             repl.terminal.error("'\(path)' is not UTF-8 text\n")
             return
         }
-        Interrupt.clear()
         if repl.report(repl.session.run(source: source, file: path), echo: false) {
             repl.terminal.startLine()
             repl.terminal.write("loaded \(path)\n")
         }
-        Interrupt.clear()
     }
 
     private static func vars(_ repl: REPL) {

@@ -29,7 +29,9 @@ final class REPL {
     }
 
     static func makeSession(_ terminal: TerminalOutput) -> Session {
-        Session(output: { terminal.write($0) })
+        let session = Session(output: { terminal.write($0) })
+        session.progress = ProgressLine().show
+        return session
     }
 
     private func watchSession() {
@@ -78,10 +80,7 @@ final class REPL {
     /// whether it succeeded.
     @discardableResult
     func evaluate(_ source: String, echo: Bool = true) -> Bool {
-        Interrupt.clear()
-        let outcome = session.evaluate(line: source)
-        Interrupt.clear()
-        return report(outcome, echo: echo)
+        report(session.evaluate(line: source), echo: echo)
     }
 
     /// Echoes a value or prints errors (to standard error, after flushing the output).

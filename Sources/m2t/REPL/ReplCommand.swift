@@ -34,9 +34,11 @@ struct ReplCommand: ParsableCommand {
         }
         let output = TerminalOutput()
         let session = Session(output: { output.write($0) })
-        let interrupts = InterruptWatcher()
+        let progress = ProgressLine()
+        session.progress = progress.show
+        let interrupts = InterruptWatcher(secondPressExits: true)
         interrupts.watch { session.interrupt() }
-        Interrupt.clear()
+        defer { withExtendedLifetime(interrupts) { progress.finish() } }
         switch session.run(source: source, file: "<stdin>") {
         case .value: return 0
         case .failure(let errors):

@@ -1,7 +1,7 @@
 import M2Tensor
 
-/// The functional neural-network operations of the engine.
-enum NNBuiltins {
+/// The functional neural-network operations of the tensor engine (`torch.nn.functional`).
+enum FunctionalBuiltins {
     static let all: [BuiltinFunction] = [
         BuiltinFunction("conv2d", "x, weight, bias=nil, stride=1, padding=0", doc: "2-D convolution: x [N,C,H,W], weight [O,C,kh,kw].",
                         example: "conv2d(randn(1, 1, 5, 5), ones(1, 1, 3, 3), padding: 1)") { a in
@@ -44,10 +44,6 @@ enum NNBuiltins {
             if case .tensor(let t) = a["targets"] { targets = t.scalars.map { $0.isFinite && Swift.abs($0) < 1e9 ? Int($0) : -1 } }
             else if let list = try a.intList("targets") { targets = list } else { throw a.fail("targets", "a list of class indices") }
             return .tensor(try crossEntropy(try a.tensor("logits"), targets: targets))
-        },
-        BuiltinFunction("momentum2_loss", "q1, q2, k1, k2", doc: "The Momentum² loss: mean over rows of 4 − 2(⟨q̂1, k̂1⟩ + ⟨q̂2, k̂2⟩) with L2-normalized rows; k1, k2 (teacher outputs of the other view) get no gradient.",
-                        example: "momentum2_loss(q1, q2, k1, k2)") { a in
-            .tensor(try momentum2Loss(q1: try a.tensor("q1"), q2: try a.tensor("q2"), k1: try a.tensor("k1"), k2: try a.tensor("k2")))
         },
     ]
 }

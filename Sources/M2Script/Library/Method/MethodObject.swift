@@ -38,13 +38,6 @@ final class MethodObject: ScriptObject {
         }
     }
 
-    /// Records a step for ``history``.
-    func record(_ r: StepResult) {
-        var rec = MetricRecord(kind: "step", step: r.step, epoch: 0, elapsed: 0)
-        (rec.loss, rec.learningRate, rec.teacherMomentum, rec.bnMomentum, rec.outputStd) = (r.loss, r.learningRate, r.teacherMomentum, r.bnMomentum, r.outputStd)
-        log.append(rec)
-    }
-
     static func stepRecord(_ r: StepResult) -> Value {
         Convert.record([("loss", Convert.number(r.loss)), ("lr", Convert.number(r.learningRate)), ("m", Convert.number(r.teacherMomentum)),
                         ("alpha", Convert.number(r.bnMomentum)), ("std", Convert.number(r.outputStd)), ("step", .int(r.step))])
@@ -58,7 +51,9 @@ final class MethodObject: ScriptObject {
                         ("optimizer", .string(c.optimizer.rawValue)), ("weight_decay", .double(c.weightDecay))])
     }
 
-    static let historyFields = ["loss", "lr", "m", "alpha", "std", "knn"]
+    /// The fields `history(…)` offers (the metrics' own, but images/s, which only the
+    /// trainer's records carry).
+    static let historyFields = MetricRecord.fields.filter { $0 != "images_per_s" }
 
     static let methods = MethodTable<MethodObject>()
         .method("views", "batch, seed=nil", doc: "Two augmented views (x1, x2) of a batch's images, with the dataset's Momentum² pipelines (small-image preset for ≤ 64 px).",
@@ -72,7 +67,7 @@ final class MethodObject: ScriptObject {
             return .tuple([.tensor(x1), .tensor(x2)])
         }
         .method("ema_update", "", doc: "θ_teacher ← m·θ_teacher + (1−m)·θ_student with m from the cosine schedule m₀ → 1; returns m.",
-                example: "m2.ema_update()") { o, _ in Convert.number(try o.m2.emaUpdate()) }
+                example: "m2.ema_update()") { o, _ in .double(try o.m2.emaUpdate()) }
         .method("loss", "q1, q2, k1, k2", doc: "mean(4 − 2(⟨q1, k1⟩ + ⟨q2, k2⟩)): q from the student, k1 = teacher(x2), k2 = teacher(x1).",
                 example: "let loss = m2.loss(q1, q2, k1, k2)") { o, a in
             .tensor(try o.m2.loss(q1: try a.tensor("q1"), q2: try a.tensor("q2"), k1: try a.tensor("k1"), k2: try a.tensor("k2")))
@@ -82,23 +77,12 @@ final class MethodObject: ScriptObject {
         .method("step", "x1, x2", doc: "One whole step (EMA, student and teacher on both views, loss, backward, optimizer); returns {loss, lr, m, alpha, std, step}.",
                 example: "let r = m2.step(x1, x2)") { o, a in
             let r = try o.m2.step(try a.tensor("x1"), try a.tensor("x2"))
-            o.record(r)
+            o.log.append(MetricRecord(r))
             return stepRecord(r)
         }
         .method("history", "field=\"loss\"", doc: "The values of one field (\"loss\", \"lr\", \"m\", \"alpha\", \"std\", \"knn\") over the steps taken by step() and pretrain().",
                 example: "plot(m2.history(\"loss\"))") { o, a in
-            let field = try a.choice("field", historyFields)
-            // Floats widened as the language prints them (0.6, not 0.6000000238).
-            return .list(ListBox(o.log.records.compactMap { r -> Value? in
-                switch field {
-                case "loss": return r.loss.map(Convert.number)
-                case "lr": return r.learningRate.map(Convert.number)
-                case "m": return r.teacherMomentum.map(Convert.number)
-                case "alpha": return r.bnMomentum.map(Convert.number)
-                case "std": return r.outputStd.map(Convert.number)
-                default: return r.knnTop1.map(Value.double)
-                }
-            }))
+            .list(ListBox(o.log.history(try a.choice("field", historyFields)).map(Value.double)))
         }
 
     var description: String {

@@ -43,9 +43,13 @@ enum MethodBuiltins {
             let test: DatasetObject? = a.isNil("test") ? nil : try a.dataset("test")
             let budget = try PretrainBudget(a)
             let run = ScriptPretraining(method: o, data: data, test: test, budget: budget, output: a.isNil("output") ? nil : try a.string("output"),
-                                        seed: try a.optionalSeed("seed") ?? 0, logEvery: try a.positiveInt("log_every"), verbose: try a.bool("verbose"),
-                                        interrupt: a.interpreter.interrupt)
+                                        seed: try a.optionalSeed("seed") ?? 0, logEvery: try a.positiveInt("log_every"), interpreter: a.interpreter,
+                                        verbose: try a.bool("verbose"))
             return try run.run()
+        },
+        BuiltinFunction("momentum2_loss", "q1, q2, k1, k2", doc: "The Momentum² loss: mean over rows of 4 − 2(⟨q̂1, k̂1⟩ + ⟨q̂2, k̂2⟩) with L2-normalized rows; k1, k2 (teacher outputs of the other view) get no gradient.",
+                        example: "momentum2_loss(q1, q2, k1, k2)") { a in
+            .tensor(try momentum2Loss(q1: try a.tensor("q1"), q2: try a.tensor("q2"), k1: try a.tensor("k1"), k2: try a.tensor("k2")))
         },
         BuiltinFunction("linear_eval", "backbone, train, test, epochs=30, batch=256, lr=0.2",
                         doc: "Linear probe on frozen features (eval-mode backbone, evaluation views): trains a linear classifier on `train`, returns {top1, top5, train_top1} on `test`.",
@@ -72,7 +76,8 @@ private func frozenFeatures(_ a: BoundArguments, _ name: String, needs: String) 
     let net = try a.module("backbone")
     let (tr, te) = (try a.dataset("train"), try a.dataset("test"))
     guard tr.dataset.classCount > 1 else { throw RuntimeFailure("\(name): \(needs) labels of at least two classes") }
-    let (ftr, ltr) = try Features.extract(net, dataset: tr.dataset, pipeline: tr.evaluation)
-    let (fte, lte) = try Features.extract(net, dataset: te.dataset, pipeline: te.evaluation)
+    let stop = a.interpreter.interrupt
+    let (ftr, ltr) = try Features.extract(net, dataset: tr.dataset, pipeline: tr.evaluation, cancellation: stop)
+    let (fte, lte) = try Features.extract(net, dataset: te.dataset, pipeline: te.evaluation, cancellation: stop)
     return (tr, ftr, ltr, fte, lte)
 }

@@ -39,18 +39,8 @@ enum DataBuiltins {
                         doc: "A dataset from a tensor [N, C, H, W] of values in [0, 1] (stored as 8-bit pixels) and optional integer labels.",
                         example: "let toy = dataset(rand(64, 1, 28, 28, seed: 1), labels: list(range(64)).map(fn(i) { i % 4 }))") { a in
             let x = try a.tensor("images")
-            guard x.rank == 4, x.shape[0] > 0, x.shape[1] == 1 || x.shape[1] == 3, x.shape[2] > 0, x.shape[3] > 0 else {
-                throw RuntimeFailure("dataset: images must be [N, C, H, W] with C = 1 or 3, got \(x.shape)")
-            }
-            let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+            let (n, c, h, w) = try ImageStore.imageGeometry(x)
             guard h == w else { throw RuntimeFailure("dataset: images must be square, got \(h)×\(w)") }
-            let v = try x.contiguous().scalars
-            var pixels = [UInt8](repeating: 0, count: v.count)
-            for i in 0..<n { for ch in 0..<c { for y in 0..<h { for xx in 0..<w {
-                let f = v[((i * c + ch) * h + y) * w + xx]
-                let q = f.isFinite ? Swift.min(Swift.max(f, 0), 1) * 255 : 0
-                pixels[((i * h + y) * w + xx) * c + ch] = UInt8(q.rounded())
-            } } } }
             var labels = Array(repeating: -1, count: n)
             if !a.isNil("labels") {
                 let given: [Int]
@@ -62,7 +52,7 @@ enum DataBuiltins {
             var classCount = try a.optionalInt("classes") ?? ((labels.max() ?? -1) + 1)
             if a.isNil("labels") { classCount = 0 }
             guard classCount >= 0, classCount <= 100_000 else { throw RuntimeFailure("dataset: classes must be in 0…100000") }
-            let store = try ImageStore(width: w, height: h, channels: c, pixels: pixels, labels: labels, classNames: (0..<classCount).map(String.init))
+            let store = try ImageStore(unitImages: x, labels: labels, classNames: (0..<classCount).map(String.init))
             let norm = try Normalize(mean: Array(repeating: 0.5, count: c), std: Array(repeating: 0.25, count: c))
             return .object(try DatasetObject(name: "tensor data", dataset: store, size: h, channels: c, normalize: norm))
         },

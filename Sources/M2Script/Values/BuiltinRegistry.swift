@@ -47,7 +47,7 @@ public final class BuiltinRegistry {
         for (name, v) in MathBuiltins.constants { r.constant(name, v) }
         r.register(group: "tensor", TensorBuiltins.all)
         r.register(group: "autodiff", TensorBuiltins.autodiff)
-        r.register(group: "nn", NNBuiltins.all)
+        r.register(group: "nn", FunctionalBuiltins.all)
         r.register(group: "plot", PlotBuiltins.all)
         r.register(group: "layers", LayerBuiltins.all)
         r.register(group: "optim", OptimizerBuiltins.all)

@@ -1,0 +1,66 @@
+import Dispatch
+import Foundation
+import M2Script
+
+/// Turns Ctrl-C into a stop request instead of the end of the process: the one place that
+/// handles SIGINT, for the REPL and every command.
+///
+/// SIGINT is ignored as a signal and watched by a dispatch source, so the work happens on a
+/// queue where taking locks is allowed (a raw handler may not): each press runs the current
+/// target — cancelling a ``CancellationToken`` (a command) or the session's statement (the
+/// REPL, which also wakes its prompt through ``readFD``). The engine polls the token: the
+/// pre-training loop checkpoints, then stops.
+final class InterruptWatcher {
+    /// Becomes readable after each Ctrl-C; the line editor polls it.
+    let readFD: Int32
+    private let writeFD: Int32
+    private let source: DispatchSourceSignal
+    private let lock = NSLock()
+    private var target: (() -> Void)?
+    private var presses = 0
+    private let secondPressExits: Bool
+
+    /// - Parameter secondPressExits: whether a second Ctrl-C ends the process at once (exit
+    ///   code 130), for commands whose stop request may take a while to be honoured.
+    init(secondPressExits: Bool = false) {
+        self.secondPressExits = secondPressExits
+        var fds: [Int32] = [0, 0]
+        if pipe(&fds) != 0 { fds = [-1, -1] }
+        readFD = fds[0]
+        writeFD = fds[1]
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [unowned self] in self.fire() }
+        source.resume()
+    }
+
+    /// A watcher for a command: each Ctrl-C cancels `token`, and a second one exits.
+    convenience init(cancelling token: CancellationToken) {
+        self.init(secondPressExits: true)
+        watch { token.cancel() }
+    }
+
+    deinit { source.cancel() }
+
+    /// What Ctrl-C stops from now on (the current session's `interrupt`).
+    func watch(_ stop: @escaping () -> Void) {
+        lock.lock()
+        target = stop
+        lock.unlock()
+    }
+
+    private func fire() {
+        lock.lock()
+        let stop = target
+        presses += 1
+        let again = presses > 1
+        lock.unlock()
+        if secondPressExits {
+            if again { _exit(130) }
+            FileHandle.standardError.write(Data("\ninterrupt: stopping (Ctrl-C again to quit at once)\n".utf8))
+        }
+        stop?()
+        var byte: UInt8 = 3
+        _ = write(writeFD, &byte, 1)
+    }
+}
