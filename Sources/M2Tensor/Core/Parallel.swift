@@ -6,7 +6,18 @@ import CBLAS
 ///
 /// The engine runs its own threads (one chunk per core) and keeps OpenBLAS single-threaded,
 /// so BLAS threads and ours never compete for the same two cores.
+///
+/// Results never depend on the number of threads: work whose pieces are added up or shaped
+/// differently when cut differently (a weight gradient summed over images, a GEMM whose
+/// per-element sums depend on the block it is computed in) is cut into ``pieces`` pieces
+/// fixed by the problem alone, whichever thread runs each, and partial sums are added in
+/// piece order. A step gives the same bits on one core, on two, and with its two views
+/// side by side (``branches(_:_:keepGradients:)``).
 public enum Parallel {
+    /// How many pieces thread-invariant work is cut into (at most): enough to keep four
+    /// cores busy, few enough that the pieces stay efficient GEMMs.
+    public static let pieces = 4
+
     /// Threads used by kernels: the active processor count, or `M2T_THREADS` if set; inside
     /// a branch of ``branches(_:_:keepGradients:)``, that branch's share.
     public static var threads: Int {

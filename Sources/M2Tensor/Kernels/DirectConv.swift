@@ -81,34 +81,39 @@ enum DirectConv {
     static func weightGradient(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, dy: UnsafePointer<TensorScalar>, dw: UnsafeMutablePointer<TensorScalar>) throws {
         let layout = Layout(g)
         let (Ci, Co, K) = (g.inChannels, g.outChannels, g.kernelH * g.kernelW)
-        let threads = Swift.min(Parallel.threads, g.batch)
+        // Images in lanes fixed by the batch alone, each summed in order into its own partial
+        // on one thread; the partials are added in lane order (``Parallel``).
+        let lanes = Swift.min(Parallel.pieces, g.batch)
+        let threads = Swift.min(Parallel.threads, lanes)
         let planes = try (0..<threads).map { _ in try Storage(zeroedCount: Ci * layout.planeStride) }
         let grids = try (0..<threads).map { _ in try Storage(zeroedCount: Co * layout.blockedPositions) }
-        let partials = try (0..<threads).map { _ in try Storage(zeroedCount: Co * Ci * K) }
+        let partials = try (0..<lanes).map { _ in try Storage(zeroedCount: Co * Ci * K) }
         // Taps in groups of three; the last group repeats its last tap, and `width` says how
         // many of a group's results are real.
         let groups = stride(from: 0, to: K, by: 3).map { first in (first: first, width: Swift.min(3, K - first)) }
         let taps = layout.taps
-        Parallel.forRanges(g.batch, costPerItem: 1 << 20) { t, images in
-            let plane = planes[t].pointer, grid = grids[t].pointer, partial = partials[t].pointer
-            var sums = [TensorScalar](repeating: 0, count: 12)
-            for n in images {
-                fill(plane, from: x + n * Ci * g.inPlane, g, channels: Ci, layout)
-                for o in 0..<Co {
-                    let dst = grid + o * layout.blockedPositions, src = dy + (n * Co + o) * g.outPlane
-                    for r in 0..<g.height { (dst + r * layout.paddedWidth).update(from: src + r * g.width, count: g.width) }
-                }
-                for ob in stride(from: 0, to: Co, by: channelBlock) {
-                    for c in 0..<Ci {
-                        for group in groups {
-                            let last = K - 1
-                            let offsets = (taps[group.first], taps[Swift.min(group.first + 1, last)], taps[Swift.min(group.first + 2, last)])
-                            sums.withUnsafeMutableBufferPointer { out in
-                                weightBlock(grid + ob * layout.blockedPositions, gridStride: layout.blockedPositions, plane + c * layout.planeStride,
-                                            offsets: offsets, count: layout.blockedPositions, out.baseAddress!)
-                                for o in 0..<channelBlock {
-                                    let dst = partial + ((ob + o) * Ci + c) * K + group.first
-                                    for k in 0..<group.width { dst[k] += out[o * 3 + k] }
+        Parallel.forRanges(lanes, costPerItem: 1 << 20) { t, laneRange in
+            for lane in laneRange {
+                let plane = planes[t].pointer, grid = grids[t].pointer, partial = partials[lane].pointer
+                var sums = [TensorScalar](repeating: 0, count: 12)
+                for n in (g.batch * lane / lanes)..<(g.batch * (lane + 1) / lanes) {
+                    fill(plane, from: x + n * Ci * g.inPlane, g, channels: Ci, layout)
+                    for o in 0..<Co {
+                        let dst = grid + o * layout.blockedPositions, src = dy + (n * Co + o) * g.outPlane
+                        for r in 0..<g.height { (dst + r * layout.paddedWidth).update(from: src + r * g.width, count: g.width) }
+                    }
+                    for ob in stride(from: 0, to: Co, by: channelBlock) {
+                        for c in 0..<Ci {
+                            for group in groups {
+                                let last = K - 1
+                                let offsets = (taps[group.first], taps[Swift.min(group.first + 1, last)], taps[Swift.min(group.first + 2, last)])
+                                sums.withUnsafeMutableBufferPointer { out in
+                                    weightBlock(grid + ob * layout.blockedPositions, gridStride: layout.blockedPositions, plane + c * layout.planeStride,
+                                                offsets: offsets, count: layout.blockedPositions, out.baseAddress!)
+                                    for o in 0..<channelBlock {
+                                        let dst = partial + ((ob + o) * Ci + c) * K + group.first
+                                        for k in 0..<group.width { dst[k] += out[o * 3 + k] }
+                                    }
                                 }
                             }
                         }
@@ -116,9 +121,8 @@ enum DirectConv {
                 }
             }
         }
-        // Threads that got no images left their partial sums at zero.
         dw.update(from: partials[0].pointer, count: Co * Ci * K)
-        for t in 1..<threads { for i in 0..<Co * Ci * K { dw[i] += partials[t].pointer[i] } }
+        for l in 1..<lanes { for i in 0..<Co * Ci * K { dw[i] += partials[l].pointer[i] } }
     }
 
     /// 4 output channels × 3 taps of one input channel: `out[o·3 + k] = Σ_q grid[o][q] · plane[q + offset_k]`.

@@ -56,7 +56,9 @@ extension Kernels {
              Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// `C[m×n] = A[m×k]·B[k×n] (+ beta·C)`, split over the threads along the larger of m, n.
+    /// `C[m×n] = A[m×k]·B[k×n] (+ beta·C)`, cut along the larger of m, n into
+    /// ``Parallel/pieces`` blocks (a BLAS result depends on the block an element is computed
+    /// in, so the cut never depends on the thread count), run on the threads.
     static func gemm(_ a: MatrixOperand, _ b: MatrixOperand, _ c: UnsafeMutablePointer<TensorScalar>, m: Int, n: Int, k: Int, beta: TensorScalar = 0) {
         guard m > 0 && n > 0 else { return }
         if k == 0 {
@@ -64,7 +66,7 @@ extension Kernels {
             return
         }
         let flops = m * n * k
-        let parts = flops < 1 << 18 ? 1 : Parallel.threads
+        let parts = flops < 1 << 18 ? 1 : Parallel.pieces
         if n >= m {
             Parallel.forRanges(parts, costPerItem: 1 << 20) { _, r in
                 for p in r {

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// The batch is cut into chunks of whole images; each thread unfolds its chunk into a column
 /// matrix and runs one single-threaded GEMM on it, so both cores stay busy on skinny shapes
-/// without BLAS's own threads competing with ours.
+/// without BLAS's own threads competing with ours. The chunks and the lanes that sum the
+/// weight gradient depend on the geometry only, never on the thread count (``Parallel``).
 public enum Conv2D {
     /// Target number of output positions per chunk (columns of the GEMM).
     nonisolated(unsafe) public static var chunkColumns: Int = {
@@ -13,28 +14,33 @@ public enum Conv2D {
         return 3072
     }()
 
-    /// Images per chunk for a geometry.
+    /// Images per chunk for a geometry: at most ``chunkColumns`` output positions, and at
+    /// least ``Parallel/pieces`` chunks when the batch allows (never depending on the threads).
     static func imagesPerChunk(_ g: ConvGeometry) -> Int {
-        let perThread = (g.batch + Parallel.threads - 1) / Parallel.threads
-        return Swift.max(1, Swift.min(perThread, chunkColumns / Swift.max(g.outPlane, 1)))
+        let perPiece = (g.batch + Parallel.pieces - 1) / Parallel.pieces
+        return Swift.max(1, Swift.min(perPiece, chunkColumns / Swift.max(g.outPlane, 1)))
     }
 
-    /// Runs `body(thread, firstImage, imageCount)` over the chunks, chunk `c` on thread `c % T`.
-    static func forEachChunk(_ g: ConvGeometry, _ body: (Int, Int, Int) -> Void) -> Int {
+    /// Runs `body(slot, lane, firstImage, imageCount)` over the chunks. Chunk `c` belongs to
+    /// lane `c % lanes` and each lane runs its chunks in order on one thread, so sums kept per
+    /// lane come out the same however many threads there are; `slot` (below
+    /// ``Parallel/threads``) names the thread's scratch.
+    /// - Returns: the number of lanes.
+    static func forEachChunk(_ g: ConvGeometry, _ body: (_ slot: Int, _ lane: Int, _ first: Int, _ count: Int) -> Void) -> Int {
         let per = imagesPerChunk(g)
         let chunks = (g.batch + per - 1) / per
-        let threads = Swift.min(Parallel.threads, chunks)
-        Parallel.forRanges(threads, costPerItem: 1 << 20) { _, r in
-            for t in r {
-                var c = t
+        let lanes = Swift.min(Parallel.pieces, chunks)
+        Parallel.forRanges(lanes, costPerItem: 1 << 20) { slot, r in
+            for lane in r {
+                var c = lane
                 while c < chunks {
                     let first = c * per
-                    body(t, first, Swift.min(per, g.batch - first))
-                    c += threads
+                    body(slot, lane, first, Swift.min(per, g.batch - first))
+                    c += lanes
                 }
             }
         }
-        return threads
+        return lanes
     }
 
     /// `y = conv(x, w) + b` into `y` (dense NCHW).
@@ -46,7 +52,7 @@ public enum Conv2D {
         // Scratch per thread, allocated before the parallel region so a refusal can throw.
         let cols = try (0..<Parallel.threads).map { _ in try Storage(uninitializedCount: (direct && per == 1) ? 1 : K * per * P) }
         let outs = try (0..<Parallel.threads).map { _ in try Storage(uninitializedCount: per == 1 ? 1 : g.outChannels * per * P) }
-        _ = forEachChunk(g) { t, first, n in
+        _ = forEachChunk(g) { t, _, first, n in
             let colsN = n * P
             let col: UnsafePointer<TensorScalar>
             if direct && n == 1 {
@@ -86,13 +92,14 @@ public enum Conv2D {
         }
         let per = imagesPerChunk(g)
         let K = g.patchSize, P = g.outPlane, Co = g.outChannels
-        let T = Parallel.threads
+        let T = Parallel.threads, L = Parallel.pieces
+        // Scratch per thread, sums per lane.
         let cols = try (0..<T).map { _ in try Storage(uninitializedCount: K * per * P) }
         let dys = try (0..<T).map { _ in try Storage(uninitializedCount: per == 1 ? 1 : Co * per * P) }
-        let dws = try (0..<T).map { _ in try Storage(zeroedCount: dw == nil ? 1 : Co * K) }
-        let dbs = try (0..<T).map { _ in try Storage(zeroedCount: Co) }
+        let dws = try (0..<L).map { _ in try Storage(zeroedCount: dw == nil ? 1 : Co * K) }
+        let dbs = try (0..<L).map { _ in try Storage(zeroedCount: Co) }
         if let dx { dx.update(repeating: 0, count: g.batch * g.inChannels * g.inPlane) }
-        let used = forEachChunk(g) { t, first, n in
+        let lanes = forEachChunk(g) { t, lane, first, n in
             let colsN = n * P
             // The output gradient of the chunk as one [Co, n·P] matrix.
             let dyc: UnsafePointer<TensorScalar>
@@ -108,13 +115,13 @@ public enum Conv2D {
                 dyc = UnsafePointer(buf)
             }
             if db != nil {
-                let acc = dbs[t].pointer
+                let acc = dbs[lane].pointer
                 for co in 0..<Co { acc[co] += Kernels.sum(dyc + co * colsN, colsN) }
             }
             let col = cols[t].pointer
             if dw != nil {
                 Kernels.im2col(g, x, first: first, n: n, col)
-                Kernels.sgemm(false, true, Co, K, colsN, 1, dyc, colsN, col, colsN, 1, dws[t].pointer, K)
+                Kernels.sgemm(false, true, Co, K, colsN, 1, dyc, colsN, col, colsN, 1, dws[lane].pointer, K)
             }
             if let dx {
                 Kernels.sgemm(true, false, K, colsN, Co, 1, w, K, dyc, colsN, 0, col, colsN)
@@ -123,11 +130,11 @@ public enum Conv2D {
         }
         if let dw {
             dw.update(from: dws[0].pointer, count: Co * K)
-            for t in 1..<Swift.max(used, 1) { for i in 0..<Co * K { dw[i] += dws[t].pointer[i] } }
+            for l in 1..<Swift.max(lanes, 1) { for i in 0..<Co * K { dw[i] += dws[l].pointer[i] } }
         }
         if let db {
             db.update(from: dbs[0].pointer, count: Co)
-            for t in 1..<Swift.max(used, 1) { for i in 0..<Co { db[i] += dbs[t].pointer[i] } }
+            for l in 1..<Swift.max(lanes, 1) { for i in 0..<Co { db[i] += dbs[l].pointer[i] } }
         }
     }
 }
