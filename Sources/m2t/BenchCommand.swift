@@ -48,6 +48,7 @@ struct BenchCommand: ParsableCommand {
         report.extra["language_loop_native_step_s"] = language.native
         report.extra["language_loop_script_step_s"] = language.script
         report.extra["language_loop_overhead"] = language.overhead
+        report.extra["language_loop_same_result"] = language.sameResult ? 1 : 0
         print(report.jsonString)
     }
 }

@@ -38,13 +38,24 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// The text of a script file, or an ``ExitMessage`` naming the file.
+    /// The text of a script file, or an ``ExitMessage`` naming the file. Reads to the end of
+    /// whatever the path opens, so pipes and devices (`/dev/stdin`, `<(…)`) work too.
     static func readScript(_ file: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { throw ExitMessage("cannot read \(file): no such file") }
+        guard !isDirectory.boolValue else { throw ExitMessage("cannot read \(file): it is a directory") }
+        guard let handle = FileHandle(forReadingAtPath: file) else {
+            throw ExitMessage("cannot read \(file): \(String(cString: strerror(errno)))")
+        }
+        defer { try? handle.close() }
+        let data: Data
         do {
-            return try String(contentsOfFile: file, encoding: .utf8)
+            data = try handle.readToEnd() ?? Data()
         } catch {
             throw ExitMessage("cannot read \(file): \(error.localizedDescription)")
         }
+        guard let text = String(data: data, encoding: .utf8) else { throw ExitMessage("cannot read \(file): it is not UTF-8 text") }
+        return text
     }
 
     /// `name=value` → the name and a number, bool, nil or string value.

@@ -68,10 +68,7 @@ final class IDXReaderTests: XCTestCase {
     }
 
     func testRealFashionMNIST() throws {
-        let dir = FashionMNIST.defaultDirectory
-        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("train-images-idx3-ubyte.gz").path) else {
-            throw XCTSkip("dataset-fashion-mnist is not installed")
-        }
+        try requireFashionMNIST()
         let train = try FashionMNIST.load(split: .train)
         let test = try FashionMNIST.load(split: .test)
         XCTAssertEqual(train.count, 60_000)

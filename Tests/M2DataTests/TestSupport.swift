@@ -45,3 +45,11 @@ func assertDataError(_ fragment: String, file: StaticString = #filePath, line: U
         XCTFail("unexpected error \(error)", file: file, line: line)
     }
 }
+
+/// Skips a test that needs Debian's `dataset-fashion-mnist` when it is absent — except under
+/// `CI=true`, where `make test` has installed it and its absence is a failure.
+func requireFashionMNIST() throws {
+    guard !FileManager.default.fileExists(atPath: FashionMNIST.defaultDirectory.appendingPathComponent("train-images-idx3-ubyte.gz").path) else { return }
+    if ProcessInfo.processInfo.environment["CI"] == "true" { throw DataError.unreadable(path: FashionMNIST.defaultDirectory.path, reason: "Fashion-MNIST is missing under CI=true (make deps installs dataset-fashion-mnist)") }
+    throw XCTSkip("dataset-fashion-mnist is not installed")
+}

@@ -41,6 +41,11 @@ enum ScriptRunner {
         var limits = Limits()
         limits.maxSteps = 2_000_000
         let session = Session(limits: limits, output: { text += $0 })
+        // A fresh folder per script for anything it writes (`test_dir`), removed afterwards.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("m2t-script-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        session.interpreter.globals.define("test_dir", .string(folder.path))
         let outcome = session.run(source: source, file: url.lastPathComponent)
         var problems: [String] = []
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -67,6 +67,21 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(s.completions(for: "net.layer1[f()].bn"), [])
     }
 
+    /// `:vars` shows whole type names (they were cut at 9 characters: `BasicBloc`).
+    func testVariablesTableShowsWholeTypeNames() throws {
+        let session = Session(output: { _ in })
+        XCTAssertNil(session.variablesTable())
+        guard case .value = session.run(source: """
+            let block = resnet18(width: 4, channels: 1, stem: "small").layer1[0]
+            let m2 = momentum2_teacher(backbone: resnet18(width: 4, channels: 1, stem: "small"), hidden: 8, out: 4, batch: 4, steps: 2)
+            let n = 3
+            """) else { return XCTFail("setup failed") }
+        let table = try XCTUnwrap(session.variablesTable())
+        XCTAssertTrue(table.contains("block  BasicBlock        BasicBlock"), table)
+        XCTAssertTrue(table.contains("m2     Momentum2Teacher  Momentum2Teacher(resnet18"), table)
+        XCTAssertTrue(table.contains("n      int               3\n"), table)
+    }
+
     func testInterruptStopsALoop() {
         let s = Session(output: { _ in })
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { s.interrupt() }

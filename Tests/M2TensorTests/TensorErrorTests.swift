@@ -9,6 +9,9 @@ final class TensorErrorTests: XCTestCase {
         XCTAssertEqual(TensorError.invalidShape(op: "reshape", shape: [5], reason: "why").description, "reshape: invalid shape [5]: why")
         XCTAssertEqual(TensorError.axisOutOfRange(op: "sum", axis: 3, rank: 2).description, "sum: axis 3 is out of range for a tensor of rank 2")
         XCTAssertEqual(TensorError.indexOutOfRange(op: "index", index: 7, size: 3).description, "index: index 7 is out of range for a dimension of size 3")
+        XCTAssertEqual(TensorError.indexOutOfRange(op: "index", index: 5, size: 3, axis: 1).description, "index: index 5 is out of range for axis 1 of size 3")
+        XCTAssertEqual(TensorError.channelMismatch(op: "resnet18", expected: 1, got: 3, input: [2, 3, 28, 28]).description,
+                       "resnet18: expected 1 input channel, got 3 (input of shape [2, 3, 28, 28])")
         XCTAssertEqual(TensorError.invalidArgument(op: "clamp", reason: "bad").description, "clamp: bad")
         XCTAssertEqual(TensorError.allocationTooLarge(elements: 10, bytes: 40, limit: 8).description,
                        "refusing to allocate 10 elements (40 bytes): the limit is 8 bytes")

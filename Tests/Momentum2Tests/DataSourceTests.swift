@@ -5,9 +5,7 @@ import M2Data
 /// The training views can be smaller than the images; evaluation keeps the images' size.
 final class DataSourceTests: XCTestCase {
     func testViewSizeChangesTheTrainingViewsOnly() throws {
-        guard FileManager.default.fileExists(atPath: FashionMNIST.defaultDirectory.path) else {
-            throw XCTSkip("dataset-fashion-mnist is not installed")
-        }
+        try requireFashionMNIST()
         let source = DataSource.fashionMNIST(directory: nil)
         let native = try source.load(trainLimit: 8, testLimit: 8)
         XCTAssertEqual(native.views.size, 28)

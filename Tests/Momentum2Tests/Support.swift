@@ -34,3 +34,11 @@ func assertClose(_ a: Tensor, _ b: Tensor, rtol: TensorScalar = 1e-4, atol: Tens
 func assertClose(_ a: [TensorScalar], _ b: Tensor, rtol: TensorScalar = 1e-4, atol: TensorScalar = 1e-5, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) throws {
     assertClose(try Tensor(a, shape: b.shape), b, rtol: rtol, atol: atol, message, file: file, line: line)
 }
+
+/// Skips a test that needs Debian's `dataset-fashion-mnist` when it is absent — except under
+/// `CI=true`, where `make test` has installed it and its absence is a failure.
+func requireFashionMNIST() throws {
+    guard !FileManager.default.fileExists(atPath: FashionMNIST.defaultDirectory.appendingPathComponent("train-images-idx3-ubyte.gz").path) else { return }
+    if ProcessInfo.processInfo.environment["CI"] == "true" { throw DataError.unreadable(path: FashionMNIST.defaultDirectory.path, reason: "Fashion-MNIST is missing under CI=true (make deps installs dataset-fashion-mnist)") }
+    throw XCTSkip("dataset-fashion-mnist is not installed")
+}

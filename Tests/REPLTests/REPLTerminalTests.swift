@@ -19,9 +19,9 @@ final class REPLTerminalTests: XCTestCase {
 
     override func setUp() { continueAfterFailure = false }
 
-    func startREPL(arguments: [String] = []) throws -> PseudoTerminal {
+    func startREPL(arguments: [String] = [], term: String = "dumb") throws -> PseudoTerminal {
         let binary = try XCTUnwrap(builtM2T(), "m2t was not built next to the tests (swift build --build-tests builds it)")
-        let env = ["TERM": "dumb", "HOME": directory.path, "M2T_HISTORY": history.path,
+        let env = ["TERM": term, "HOME": directory.path, "M2T_HISTORY": history.path,
                    "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "LANG": "C.UTF-8", "SWIFT_BACKTRACE": "interactive=no"]
         return try PseudoTerminal(executable: binary, arguments: arguments, environment: env)
     }
@@ -106,6 +106,26 @@ final class REPLTerminalTests: XCTestCase {
         XCTAssertFalse(saved.contains("let lost"), saved)
     }
 
+    /// Ctrl-C on a line with text leaves `>>> text^C` on the screen. On an xterm, readline
+    /// ends bracketed-paste mode with a carriage return when it lets go of the terminal, and
+    /// the `^C` used to land at column 0 over the prompt (`^C> abc`).
+    func testCtrlCKeepsTheLineOnScreen() throws {
+        let t = try startREPL(term: "xterm-256color")
+        t.expect(">>> ")
+        t.type("let abc = 1")
+        t.expect("let abc = 1")
+        t.type("\u{03}")
+        t.expect("^C")
+        t.expect(">>> ")
+        XCTAssertTrue(t.screen.contains("let abc = 1^C"), t.screen)
+        XCTAssertFalse(t.screen.contains("\r^C"), t.screen)
+        t.type("abc\r")
+        t.expect("undefined variable 'abc'")
+        t.expect(">>> ")
+        t.type("\u{04}")
+        XCTAssertEqual(t.waitForExit(), 0, t.screen)
+    }
+
     /// History from an earlier session is there after a restart (Ctrl-R finds it), and the
     /// commands work.
     func testHistoryAndCommands() throws {
@@ -148,9 +168,10 @@ final class REPLTerminalTests: XCTestCase {
     /// Not a terminal: standard input is one script; errors exit with status 1.
     func testScriptFromStandardInput() throws {
         let binary = try XCTUnwrap(builtM2T())
-        func run(_ input: String) throws -> (status: Int32, out: String, err: String) {
+        func run(_ input: String, arguments: [String] = []) throws -> (status: Int32, out: String, err: String) {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = arguments
             var env = ProcessInfo.processInfo.environment
             env["M2T_HISTORY"] = history.path
             p.environment = env
@@ -172,5 +193,12 @@ final class REPLTerminalTests: XCTestCase {
         XCTAssertEqual(bad.out, "1\n")
         XCTAssertTrue(bad.err.contains("<stdin>:3:1: error: cannot apply '+'"), bad.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: history.path), "a piped script must not touch the history")
+        // `m2t run /dev/stdin` reads the pipe (it said "You don't have permission").
+        let named = try run("print(2 * 21)\n", arguments: ["run", "/dev/stdin"])
+        XCTAssertEqual(named.status, 0, named.err)
+        XCTAssertEqual(named.out, "42\n")
+        let missing = try run("", arguments: ["run", directory.appendingPathComponent("nope.m2t").path])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.err.contains("nope.m2t: no such file"), missing.err)
     }
 }

@@ -14,7 +14,7 @@ public enum DataBenchmark {
               let pipeline = try? TwoViewPipeline.cifar(),
               let loader = try? DataLoader(dataset: store, batchSize: batchSize, views: .pair(pipeline), seed: 1, workers: workers)
         else { return 0 }
-        return (try? measure(loader, seconds: seconds)) ?? 0
+        return (try? measure(loader, seconds: seconds).rate) ?? 0
     }
 
     /// Images per second for JPEG decoding plus both Momentum² views at 224×224, with
@@ -25,24 +25,31 @@ public enum DataBenchmark {
     public static func jpegTwoViewThroughput(seconds: Double = 2, imageCount: Int = 64, width: Int = 500, height: Int = 375,
                                              batchSize: Int = 32, workers: Int = Parallel.threads) throws -> Double {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("m2t-jpeg-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let loader = try jpegLoader(in: dir, imageCount: imageCount, width: width, height: height, batchSize: batchSize, workers: workers)
+        return try measure(loader, seconds: seconds).rate
+    }
+
+    /// Writes `imageCount` synthetic JPEGs of `width × height` under `dir/class0` and returns
+    /// a loader of their two Momentum² views at 224×224, decoding as it goes.
+    static func jpegLoader(in dir: URL, imageCount: Int, width: Int, height: Int, batchSize: Int, workers: Int) throws -> DataLoader {
         let classDir = dir.appendingPathComponent("class0")
         do { try FileManager.default.createDirectory(at: classDir, withIntermediateDirectories: true) } catch {
             throw DataError.writeFailed(path: classDir.path, reason: error.localizedDescription)
         }
-        defer { try? FileManager.default.removeItem(at: dir) }
         for i in 0..<max(imageCount, 1) {
             let im = syntheticImage(width: width, height: height, seed: UInt64(i))
             try JPEGCodec.write(im, to: classDir.appendingPathComponent(String(format: "%05d.jpg", i)), quality: 90)
         }
         let folder = try ImageFolder(root: dir, options: .init(preload: false))
-        let loader = try DataLoader(dataset: folder, batchSize: min(batchSize, folder.count), views: .pair(.momentum2(size: 224)),
-                                    seed: 1, workers: workers)
-        return try measure(loader, seconds: seconds)
+        return try DataLoader(dataset: folder, batchSize: min(batchSize, folder.count), views: .pair(.momentum2(size: 224)),
+                              seed: 1, workers: workers)
     }
 
-    /// Samples per second served by `loader`, looping over epochs.
-    static func measure(_ loader: DataLoader, seconds: Double) throws -> Double {
-        guard loader.batchesPerEpoch > 0 else { return 0 }
+    /// Samples per second served by `loader` over at least `seconds` after one warm-up batch,
+    /// looping over epochs; with the samples counted and the seconds taken.
+    static func measure(_ loader: DataLoader, seconds: Double) throws -> (rate: Double, samples: Int, seconds: Double) {
+        guard loader.batchesPerEpoch > 0 else { return (0, 0, 0) }
         _ = try loader.next()  // warm-up: threads started, buffers pooled
         let start = DispatchTime.now().uptimeNanoseconds
         var samples = 0
@@ -52,7 +59,7 @@ public enum DataBenchmark {
             samples += b.labels.count
             elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         } while elapsed < seconds
-        return Double(samples) / elapsed
+        return (Double(samples) / elapsed, samples, elapsed)
     }
 
     /// Random-looking but smooth RGB images: seeded noise over gradients.

@@ -83,8 +83,11 @@ public final class ResNet: Module {
     }
 
     override public func forward(_ x: Tensor) throws -> Tensor {
-        guard x.rank == 4, x.shape[1] == config.inChannels else {
-            throw TensorError.shapeMismatch(op: "resnet\(config.depth) input (expects [N, \(config.inChannels), H, W])", lhs: x.shape, rhs: [config.inChannels])
+        guard x.rank == 4 else {
+            throw TensorError.invalidShape(op: "resnet\(config.depth)", shape: x.shape, reason: "expected images [N, \(config.inChannels), H, W]")
+        }
+        guard x.shape[1] == config.inChannels else {
+            throw TensorError.channelMismatch(op: "resnet\(config.depth)", expected: config.inChannels, got: x.shape[1], input: x.shape)
         }
         var y = x
         for (_, m) in children { y = try m(y) }

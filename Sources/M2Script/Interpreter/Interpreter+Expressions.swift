@@ -25,7 +25,7 @@ extension Interpreter {
             return v
         case let .variable(name, _):
             guard let v = env.lookup(name) else {
-                throw RuntimeFailure("undefined variable '\(name)'" + suggestion(for: name, in: env))
+                throw RuntimeFailure("undefined variable '\(name)'" + Suggestion.hint(for: name, among: env.visibleNames))
             }
             return v
         case .interpolation(let parts, _):
@@ -100,30 +100,4 @@ extension Interpreter {
             }
         }
     }
-
-    /// "; did you mean 'x'?" for a close name in scope.
-    func suggestion(for name: String, in env: Environment) -> String {
-        let lower = name.lowercased()
-        let candidates = env.visibleNames.filter { c in
-            let cl = c.lowercased()
-            return cl != lower && (cl.hasPrefix(lower) || lower.hasPrefix(cl) && cl.count >= 3 || editDistance(cl, lower) <= 2)
-        }
-        guard let best = candidates.min(by: { editDistance($0.lowercased(), lower) < editDistance($1.lowercased(), lower) }) else { return "" }
-        return "; did you mean '\(best)'?"
-    }
-}
-
-/// Levenshtein distance, for "did you mean" hints (short strings only).
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.prefix(40)), b = Array(b.prefix(40))
-    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-    var prev = Array(0...b.count)
-    for i in 1...a.count {
-        var cur = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...b.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        prev = cur
-    }
-    return prev[b.count]
 }

@@ -17,9 +17,7 @@ extension Interpreter {
             throw wrap(error, at: span)
         }
         guard let found else {
-            let names = Interpreter.memberNames(of: value)
-            let close = names.filter { editDistance($0, name) <= 2 }.first
-            throw self.error("a \(value.typeName) has no member '\(name)'" + (close.map { "; did you mean '\($0)'?" } ?? ""), at: span)
+            throw self.error("a \(value.typeName) has no member '\(name)'" + Suggestion.hint(for: name, among: Interpreter.memberNames(of: value)), at: span)
         }
         return found
     }

@@ -95,6 +95,22 @@ public final class Session {
         }
     }
 
+    /// The user's variables as a table for `:vars` — name, type, the value's first line cut
+    /// at 100 characters — or nil when there are none (`_` is left out).
+    public func variablesTable() -> String? {
+        let rows = variables.filter { $0.name != "_" }
+        guard !rows.isEmpty else { return nil }
+        let nameWidth = min(rows.map(\.name.count).max() ?? 0, 24)
+        let typeWidth = rows.map(\.value.typeName.count).max() ?? 0
+        func padded(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(width - s.count, 0)) }
+        return rows.map { name, value in
+            var text = value.repr
+            if let newline = text.firstIndex(of: "\n") { text = text[..<newline] + " …" }
+            if text.count > 100 { text = text.prefix(99) + "…" }
+            return "\(padded(name, nameWidth))  \(padded(value.typeName, typeWidth))  \(text)\n"
+        }.joined()
+    }
+
     private func isConstantUnchanged(_ b: (name: String, value: Value)) -> Bool {
         guard let c = interpreter.registry.constants.first(where: { $0.name == b.name }) else { return false }
         return c.value.isEqual(to: b.value) || (c.value.asDouble?.isNaN ?? false)

@@ -57,9 +57,9 @@ public enum Benchmark {
         let y = try Tensor(uninitializedShape: [batch, s.cout, g.outHeight, g.outWidth])
         let dx = try Tensor(uninitializedShape: x.shape), dw = try Tensor(uninitializedShape: w.shape)
         let dy = try Tensor.randn(y.shape, generator: gen)
-        let tf = try medianSeconds(repeats: repeats) { try Conv2D.forward(g, x: x.base, w: w.base, bias: nil, y: y.base) }
+        let tf = try medianSeconds(repeats: repeats) { try ConvKernels.forward(g, x: x.base, w: w.base, bias: nil, y: y.base) }
         let tb = try medianSeconds(repeats: repeats) {
-            try Conv2D.backward(g, x: x.base, w: w.base, dy: dy.base, dx: dx.base, dw: dw.base, db: nil)
+            try ConvKernels.backward(g, x: x.base, w: w.base, dy: dy.base, dx: dx.base, dw: dw.base, db: nil)
         }
         return (tf, tb, g.forwardFLOPs)
     }

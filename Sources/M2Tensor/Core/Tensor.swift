@@ -119,7 +119,7 @@ public final class Tensor: @unchecked Sendable {
         var o = offset
         for (d, i) in index.enumerated() {
             let j = i < 0 ? i + shape[d] : i
-            guard j >= 0 && j < shape[d] else { throw TensorError.indexOutOfRange(op: "value(at:)", index: i, size: shape[d]) }
+            guard j >= 0 && j < shape[d] else { throw TensorError.indexOutOfRange(op: "value(at:)", index: i, size: shape[d], axis: d) }
             o += j * strides[d]
         }
         return storage.pointer[o]

@@ -9,8 +9,10 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
     case invalidShape(op: String, shape: [Int], reason: String)
     /// An axis outside `-rank..<rank`.
     case axisOutOfRange(op: String, axis: Int, rank: Int)
-    /// An index or slice bound outside the dimension it addresses.
-    case indexOutOfRange(op: String, index: Int, size: Int)
+    /// An index outside the dimension it addresses (`axis`, when the operation has one).
+    case indexOutOfRange(op: String, index: Int, size: Int, axis: Int? = nil)
+    /// An input with another number of channels than the layer or weight takes.
+    case channelMismatch(op: String, expected: Int, got: Int, input: [Int])
     /// Any other argument a caller got wrong, with the reason.
     case invalidArgument(op: String, reason: String)
     /// An allocation larger than the machine can hold.
@@ -26,8 +28,10 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
             return "\(op): invalid shape \(shape): \(reason)"
         case let .axisOutOfRange(op, axis, rank):
             return "\(op): axis \(axis) is out of range for a tensor of rank \(rank)"
-        case let .indexOutOfRange(op, index, size):
-            return "\(op): index \(index) is out of range for a dimension of size \(size)"
+        case let .indexOutOfRange(op, index, size, axis):
+            return "\(op): index \(index) is out of range for \(axis.map { "axis \($0)" } ?? "a dimension") of size \(size)"
+        case let .channelMismatch(op, expected, got, input):
+            return "\(op): expected \(expected) input channel\(expected == 1 ? "" : "s"), got \(got) (input of shape \(input))"
         case let .invalidArgument(op, reason):
             return "\(op): \(reason)"
         case let .allocationTooLarge(elements, bytes, limit):

@@ -38,7 +38,7 @@ extension Tensor {
                 newShape.append(1); newStrides.append(0)
             case .at(let i):
                 let j = i < 0 ? i + shape[d] : i
-                guard j >= 0 && j < shape[d] else { throw TensorError.indexOutOfRange(op: "index", index: i, size: shape[d]) }
+                guard j >= 0 && j < shape[d] else { throw TensorError.indexOutOfRange(op: "index", index: i, size: shape[d], axis: d) }
                 o += j * strides[d]
                 d += 1
             case let .slice(start, end, step):
@@ -83,7 +83,7 @@ extension Tensor {
         let size = shape[a]
         let idx = try indices.map { i -> Int in
             let j = i < 0 ? i + size : i
-            guard j >= 0 && j < size else { throw TensorError.indexOutOfRange(op: "index_select", index: i, size: size) }
+            guard j >= 0 && j < size else { throw TensorError.indexOutOfRange(op: "index_select", index: i, size: size, axis: a) }
             return j
         }
         let parts = try idx.map { try index(Array(repeating: .all, count: a) + [.slice(start: $0, end: $0 + 1, step: 1)]) }
@@ -119,7 +119,7 @@ extension Tensor {
                 if d == a {
                     let v = idx.base[flat]
                     guard v.isFinite, v == v.rounded(), v >= 0, Int(v) < shape[a] else {
-                        throw TensorError.indexOutOfRange(op: "gather", index: v.isFinite ? Int(v) : -1, size: shape[a])
+                        throw TensorError.indexOutOfRange(op: "gather", index: v.isFinite ? Int(v) : -1, size: shape[a], axis: a)
                     }
                     o += Int(v) * inStrides[d]
                 } else {

@@ -80,16 +80,7 @@ enum ColonCommand {
     }
 
     private static func vars(_ repl: REPL) {
-        let variables = repl.session.variables.filter { $0.name != "_" }
-        guard !variables.isEmpty else { repl.terminal.write("no variables yet\n"); return }
-        let width = min(variables.map(\.name.count).max() ?? 0, 24)
-        for (name, value) in variables {
-            var text = value.repr
-            if let newline = text.firstIndex(of: "\n") { text = text[..<newline] + " …" }
-            if text.count > 100 { text = text.prefix(99) + "…" }
-            let pad = String(repeating: " ", count: max(width - name.count, 0))
-            repl.terminal.write("\(name)\(pad)  \(value.typeName.padding(toLength: 9, withPad: " ", startingAt: 0)) \(text)\n")
-        }
+        repl.terminal.write(repl.session.variablesTable() ?? "no variables yet\n")
     }
 
     private static func format(_ seconds: Double) -> String {

@@ -95,13 +95,21 @@ final class LineEditor {
         }
     }
 
-    /// Ctrl-C at the prompt: abandon the line (and any Ctrl-R search) and start afresh.
+    /// Ctrl-C at the prompt: abandon the line (and any Ctrl-R search) and start afresh,
+    /// leaving `>>> text^C` on the screen as a shell does. The `^C` goes after the line's
+    /// end and before readline lets go of the terminal: removing the handler ends
+    /// bracketed-paste mode with a carriage return, and a `^C` written after it landed at
+    /// column 0, over the prompt (`^C> abc`).
     private func cancelLine() {
+        rl_point = rl_end
+        rl_redisplay()
+        fputs("^C", stdout)
+        fflush(stdout)
         rl_callback_sigcleanup()
         rl_free_line_state()
         rl_replace_line("", 0)
         rl_callback_handler_remove()
-        fputs("^C\n", stdout)
+        fputs("\n", stdout)
         fflush(stdout)
     }
 

@@ -9,6 +9,9 @@ public enum LanguageBenchmark {
     public struct Figures: Codable, Sendable {
         public var native: Double
         public var script: Double
+        /// Whether the two loops did the same work: as many steps, and students with the same
+        /// bits at the end (the script calls the same engine on the same inputs).
+        public var sameResult: Bool
         /// `script / native − 1`.
         public var overhead: Double { script / native - 1 }
     }
@@ -60,7 +63,10 @@ public enum LanguageBenchmark {
         if ProcessInfo.processInfo.environment["M2T_BENCH_VERBOSE"] != nil {
             print("native", nativeTimes, "script", scriptTimes)
         }
+        let same = native.step == scripted.step && zip(native.student.stateDict(), scripted.student.stateDict()).allSatisfy { a, b in
+            a.0 == b.0 && a.1.scalars.elementsEqual(b.1.scalars) { $0.bitPattern == $1.bitPattern }
+        }
         // The fastest round of each: on a shared machine other processes only ever add time.
-        return Figures(native: nativeTimes.min() ?? 0, script: scriptTimes.min() ?? 0)
+        return Figures(native: nativeTimes.min() ?? 0, script: scriptTimes.min() ?? 0, sameResult: same)
     }
 }

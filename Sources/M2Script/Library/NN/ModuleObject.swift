@@ -24,7 +24,9 @@ class ModuleObject: ScriptObject {
         names += module.ownParameters.map(\.name) + module.ownBuffers.map(\.name)
         names += ModuleMembers.methods.names + ModuleMembers.properties
         if module is BatchNorm { names += BatchNormMembers.properties }
-        return names
+        // A BN layer's buffers are also its properties (running_mean, running_var): once each.
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
     }
 
     func member(_ name: String) throws -> Value? {

@@ -9,7 +9,7 @@ enum FunctionalBuiltins {
                                stride: try a.int("stride"), padding: try a.int("padding")))
         },
         BuiltinFunction("batch_norm", "x, weight=nil, bias=nil, eps=0.00001, batch_weight=1, variance_factor=1, running_mean=nil, running_var=nil",
-                        doc: "Batch normalization with statistics mixed as α·batch + (1−α)·running (α = batch_weight; 1 is training mode, 0 eval).",
+                        doc: "Batch normalization with statistics mixed as α·batch + (1−α)·running (α = batch_weight; 1 is training mode, 0 eval). variance_factor multiplies the biased batch variance before the mix: 1 is PyTorch's training-mode BN; n/(n−1) (n values per channel) the unbiased variance the teacher's momentum BN mixes.",
                         example: "batch_norm(randn(4, 3, seed: 0))") { a in
             .tensor(try batchNorm(try a.tensor("x"), weight: try a.optionalTensor("weight"), bias: try a.optionalTensor("bias"),
                                   eps: try a.float("eps"), batchWeight: try a.float("batch_weight"), varianceFactor: try a.float("variance_factor"),
