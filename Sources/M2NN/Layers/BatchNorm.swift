@@ -36,7 +36,7 @@ public final class BatchNorm: Module {
         public var iterations = 0
         /// T: iterations over which α decays to 0.
         public var totalIterations = 1
-        /// Views seen since the last update, and their summed batch statistics.
+        /// Views seen since the last update.
         public var pendingViews = 0
         /// Per-channel sum of the pending views' batch means.
         public var pendingMean: [TensorScalar] = []
@@ -62,7 +62,7 @@ public final class BatchNorm: Module {
     public var viewsPerUpdate = 2
     /// Momentum-BN state.
     public var momentumState = MomentumState()
-    /// The last forward's batch mean and unbiased batch variance (training mode).
+    /// The last training-mode forward's batch mean per channel.
     public private(set) var lastBatchMean: [TensorScalar]?
     /// The last training-mode forward's batch variance per channel: unbiased, and in momentum mode
     /// corrected as ``varianceCorrection`` says.

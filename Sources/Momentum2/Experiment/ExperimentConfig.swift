@@ -48,7 +48,7 @@ public struct ExperimentConfig: Codable, Sendable {
     public var probeEpochs = 30
     /// Also evaluate the random-init network and raw pixels.
     public var baselines = true
-    /// Limits for quick runs (nil: everything).
+    /// Training images to use, for quick runs: a seeded subset of the split (nil: all).
     public var trainLimit: Int?
     /// Test images to use, a seeded subset of the split (nil: all).
     public var testLimit: Int?

@@ -17,7 +17,7 @@ public struct MethodConfig: Codable, Sendable, Equatable {
 
     /// The backbone (student and teacher share the architecture).
     public var backbone: ResNet.Config
-    /// Hidden and output widths of the projector and predictor.
+    /// h: hidden width of the projector and predictor (default 512; the paper's 4096).
     public var hidden: Int
     /// o: output width of the projector and predictor (default 128; the paper's 256).
     public var out: Int

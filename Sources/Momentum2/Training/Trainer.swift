@@ -21,7 +21,8 @@ public struct TrainerOptions {
     public var timeBudget: TimeBudget?
     /// Receives progress and notes; nil: a silent run.
     public var observer: TrainingObserver?
-    /// Polled before every step and by the monitor: a request checkpoints and stops the run.
+    /// Polled before every step, where a request checkpoints and stops the run, and by the kNN
+    /// monitor between batches, where a request throws ``Interrupted`` (no checkpoint).
     public var cancellation: CancellationToken?
 
     /// Options writing into `outputDirectory` (nil: nothing is written).
