@@ -36,32 +36,48 @@ public final class BatchNorm: Module {
         public var iterations = 0
         /// T: iterations over which α decays to 0.
         public var totalIterations = 1
-        /// Views seen since the last update, and their summed batch statistics.
+        /// Views seen since the last update.
         public var pendingViews = 0
+        /// Per-channel sum of the pending views' batch means.
         public var pendingMean: [TensorScalar] = []
+        /// Per-channel sum of the pending views' batch variances, corrected as they are mixed.
         public var pendingVariance: [TensorScalar] = []
     }
 
+    /// C: the number of channels normalized.
     public let features: Int
     /// 1 for `[N, C]` input, 2 for images (only affects printing).
     public let dimensions: Int
+    /// ε added to the variance before the square root (default 1e-5).
     public let eps: TensorScalar
     /// Running-statistics momentum of standard mode (PyTorch's 0.1).
     public var runningMomentum: TensorScalar
+    /// How the layer normalizes in training mode (``Mode/standard`` until switched to
+    /// momentum BN).
     public var mode: Mode
+    /// How momentum mode corrects the batch variance (default ``VarianceCorrection/unbiased``);
+    /// standard mode ignores it.
     public var varianceCorrection: VarianceCorrection = .unbiased
     /// Forwards per momentum update (two views).
     public var viewsPerUpdate = 2
     /// Momentum-BN state.
     public var momentumState = MomentumState()
-    /// The last forward's batch mean and unbiased batch variance (training mode).
+    /// The last training-mode forward's batch mean per channel.
     public private(set) var lastBatchMean: [TensorScalar]?
+    /// The last training-mode forward's batch variance per channel: unbiased, and in momentum mode
+    /// corrected as ``varianceCorrection`` says.
     public private(set) var lastBatchVariance: [TensorScalar]?
 
+    /// γ, the per-channel scale `[C]` (parameter `weight`, starts at 1).
     public var weight: Tensor { ownParameters[0].tensor }
+    /// β, the per-channel shift `[C]` (parameter `bias`, starts at 0).
     public var bias: Tensor { ownParameters[1].tensor }
+    /// Running mean μ `[C]` (buffer `running_mean`, starts at 0).
     public var runningMean: Tensor { ownBuffers[0].tensor }
+    /// Running variance σ² `[C]` (buffer `running_var`, starts at 1).
     public var runningVariance: Tensor { ownBuffers[1].tensor }
+    /// How many times the running statistics were updated, a scalar (buffer
+    /// `num_batches_tracked`, as PyTorch); normalization does not read it.
     public var batchesTracked: Tensor { ownBuffers[2].tensor }
 
     /// A BN layer with γ = 1, β = 0, running mean 0 and variance 1.

@@ -1,5 +1,6 @@
 /// A 2-D convolution layer over NCHW input (weight `[out, in, k, k]`).
 public final class Conv2d: Module {
+    /// Input and output channels, side of the square kernel, stride, and zero padding on each side.
     public let inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int
     /// `[out, in, k, k]`.
     public var weight: Tensor { ownParameters[0].tensor }

@@ -1,5 +1,6 @@
 /// A fully connected layer `y = x·Wᵀ + b` (weight `[out, in]`, as PyTorch).
 public final class Linear: Module {
+    /// Input and output feature counts.
     public let inFeatures: Int, outFeatures: Int
     /// `[out, in]`.
     public var weight: Tensor { ownParameters[0].tensor }

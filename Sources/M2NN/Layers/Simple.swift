@@ -22,7 +22,9 @@ public final class L2Normalize: Module {
 
 /// Max pooling over square windows.
 public final class MaxPool2d: Module {
+    /// Side of the square window, stride, and padding on each side (in pixels).
     public let kernel: Int, stride: Int, padding: Int
+    /// A max-pool over `kernel`×`kernel` windows; `stride` defaults to `kernel`.
     public init(kernel: Int, stride: Int? = nil, padding: Int = 0) {
         (self.kernel, self.stride, self.padding) = (kernel, stride ?? kernel, padding)
         super.init()

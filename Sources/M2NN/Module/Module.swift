@@ -19,6 +19,7 @@ open class Module: CustomStringConvertible {
     /// Whether the module is in training mode (see ``train(_:)``).
     public private(set) var isTraining = true
 
+    /// An empty module; subclasses register their children, parameters and buffers after it.
     public init() {}
 
     /// Registers a child under `name` (a key component: `"layer1"`, `"0"`).

@@ -3,8 +3,12 @@
 /// `θ ← θ − lr·b`. Excluded parameters (BN and biases by default) get neither weight decay
 /// nor the trust ratio.
 public final class LARS: Optimizer {
+    /// The parameters it updates, in the order of ``stateTensors``.
     public let parameters: [NamedParameter]
+    /// The learning rate of the next ``step()``; schedules set it every step.
     public var learningRate: TensorScalar
+    /// Momentum μ (default 0.9), weight decay λ (default 1e-6) and trust coefficient η
+    /// (default 0.001).
     public let momentum: TensorScalar, weightDecay: TensorScalar, trustCoefficient: TensorScalar
     /// Whether each parameter is excluded from weight decay and adaptation.
     public let excluded: [Bool]
@@ -22,6 +26,8 @@ public final class LARS: Optimizer {
         buffers = Array(repeating: nil, count: parameters.count)
     }
 
+    /// Applies one LARS update (the formula above) to every parameter that has a gradient;
+    /// the first update of a parameter sets b ← g.
     public func step() throws {
         for (i, p) in parameters.enumerated() {
             guard let grad = p.tensor.grad else { continue }
@@ -42,7 +48,11 @@ public final class LARS: Optimizer {
         }
     }
 
+    /// Clears every parameter's gradient.
     public func zeroGrad() { for p in parameters { p.tensor.zeroGrad() } }
+    /// The momentum buffers b, in parameter order; nil until a parameter's first update.
     public var stateTensors: [Tensor?] { buffers }
+    /// Restores momentum buffers saved from ``stateTensors``.
+    /// - Throws: ``TensorError`` when their count or a shape does not match the parameters.
     public func loadState(_ tensors: [Tensor?]) throws { buffers = try Self.checkedState(tensors, for: parameters) }
 }

@@ -14,8 +14,11 @@ public protocol Optimizer: AnyObject {
 
 /// A parameter with its name (to decide exclusions).
 public struct NamedParameter {
+    /// The dotted key (`"layer1.0.bn1.weight"`).
     public let name: String
+    /// The parameter, updated in place.
     public let tensor: Tensor
+    /// Pairs a parameter with its name.
     public init(name: String, tensor: Tensor) { self.name = name; self.tensor = tensor }
 }
 

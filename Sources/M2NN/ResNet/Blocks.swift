@@ -2,6 +2,7 @@
 
 /// Two 3×3 convolutions with a shortcut (ResNet-18/34). Expansion 1.
 public final class BasicBlock: Module {
+    /// Output channels per `planes`: a basic block outputs `planes` channels.
     public static let expansion = 1
     let conv1: Conv2d, bn1: BatchNorm, conv2: Conv2d, bn2: BatchNorm, downsample: Sequential?
 
@@ -32,9 +33,12 @@ public final class BasicBlock: Module {
 
 /// 1×1 → 3×3 → 1×1 with a shortcut (ResNet-50, "v1.5": the stride is on the 3×3). Expansion 4.
 public final class Bottleneck: Module {
+    /// Output channels per `planes`: a bottleneck outputs `4·planes` channels.
     public static let expansion = 4
     let conv1: Conv2d, bn1: BatchNorm, conv2: Conv2d, bn2: BatchNorm, conv3: Conv2d, bn3: BatchNorm, downsample: Sequential?
 
+    /// A block from `inPlanes` to `4·planes` channels through `planes` inner channels; the 3×3
+    /// convolution carries the stride.
     public init(_ inPlanes: Int, _ planes: Int, stride: Int, generator: RandomGenerator) throws {
         let outPlanes = planes * Bottleneck.expansion
         conv1 = try Conv2d(inPlanes, planes, kernel: 1, generator: generator)

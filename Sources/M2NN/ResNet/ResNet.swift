@@ -15,14 +15,19 @@ public final class ResNet: Module {
         public var depth: Int
         /// Channels of the first stage (64 in the paper); stages double it.
         public var width: Int = 64
+        /// Channels of the input images (3 for RGB, 1 for grayscale).
         public var inChannels: Int = 3
+        /// The first layers (default ``Stem/imagenet``).
         public var stem: Stem = .imagenet
         /// Classes of the `fc` head; nil for a backbone (pooled features).
         public var classes: Int? = nil
         /// Zero-initialize the last BN γ of every block.
         public var zeroInitResidual = false
+        /// Seed of the weight initialization.
         public var seed: UInt64 = 0
 
+        /// An architecture; the defaults are torchvision's (width 64, RGB, ImageNet stem), without
+        /// the `fc` head.
         public init(depth: Int, width: Int = 64, inChannels: Int = 3, stem: Stem = .imagenet, classes: Int? = nil,
                     zeroInitResidual: Bool = false, seed: UInt64 = 0) {
             (self.depth, self.width, self.inChannels, self.stem, self.classes, self.zeroInitResidual, self.seed)
@@ -34,6 +39,7 @@ public final class ResNet: Module {
         var bottleneck: Bool { depth == 50 }
     }
 
+    /// The architecture the network was built from.
     public let config: Config
     /// Width of the pooled features.
     public let featureDimension: Int

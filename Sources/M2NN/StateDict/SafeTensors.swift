@@ -3,11 +3,19 @@ import Foundation
 /// Problems reading or writing a state dict, each naming the file and, where there is one,
 /// the key.
 public enum StateDictError: Error, CustomStringConvertible, Equatable {
+    /// The file could not be read, or a written file could not be renamed into place.
     case unreadable(file: String, reason: String)
+    /// The file is not valid safetensors: too short, a header longer than the file, or a
+    /// header that is not a JSON object.
     case malformed(file: String, reason: String)
+    /// One tensor's header entry is unusable: missing fields, an unsupported dtype, a bad
+    /// shape or offsets outside the data.
     case badEntry(file: String, key: String, reason: String)
+    /// A strict load found missing, unexpected or mis-shaped keys; `report` is the
+    /// ``LoadReport``'s text.
     case mismatch(report: String)
 
+    /// The message, e.g. `w.safetensors: tensor 'fc.weight': unsupported dtype U8`.
     public var description: String {
         switch self {
         case let .unreadable(file, reason): return "\(file): cannot read: \(reason)"

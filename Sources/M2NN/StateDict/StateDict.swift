@@ -9,8 +9,10 @@ public struct LoadReport: Sendable, CustomStringConvertible {
     /// Keys present in both with different shapes.
     public var shapeMismatches: [(key: String, module: [Int], file: [Int])] = []
 
+    /// Whether every key matched, with the same shape.
     public var isClean: Bool { missing.isEmpty && unexpected.isEmpty && shapeMismatches.isEmpty }
 
+    /// One line per kind of problem (`missing keys: …`), or `all keys matched`.
     public var description: String {
         var lines: [String] = []
         if !missing.isEmpty { lines.append("missing keys: " + missing.joined(separator: ", ")) }

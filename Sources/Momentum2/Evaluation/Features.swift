@@ -1,6 +1,8 @@
 /// A view of some items of another dataset (for held-out monitor subsets).
 public struct SubsetDataset: ImageDataset {
+    /// The dataset the items come from.
     public let base: any ImageDataset
+    /// The subset's items as indices into `base`, in subset order.
     public let indices: [Int]
 
     /// The first `count` items of `base` after a seeded shuffle (or in order when seed is nil).
@@ -11,9 +13,13 @@ public struct SubsetDataset: ImageDataset {
         indices = Array(order.prefix(n))
     }
 
+    /// Number of items in the subset.
     public var count: Int { indices.count }
+    /// `base`'s class names.
     public var classNames: [String] { base.classNames }
+    /// The image of item `index` of the subset (`base`'s item `indices[index]`).
     public func image(at index: Int) throws -> Image { try base.image(at: indices[index]) }
+    /// The label of item `index` of the subset.
     public func label(at index: Int) -> Int { base.label(at: indices[index]) }
 }
 
@@ -42,16 +48,23 @@ public enum Features {
 /// The online kNN monitor: a held-out bank of training images and a set of test queries,
 /// embedded by the teacher's backbone at the end of every epoch.
 public struct KNNMonitor {
+    /// Labelled training images whose features vote.
     public let bank: any ImageDataset
+    /// Labelled test images classified against the bank.
     public let queries: any ImageDataset
+    /// The deterministic evaluation view both go through.
     public let pipeline: ViewPipeline
+    /// The weighted kNN classifier (default k = 200, T = 0.07).
     public var classifier = KNNClassifier()
 
+    /// A monitor of `queries` against `bank`, both embedded through `pipeline`.
     public init(bank: any ImageDataset, queries: any ImageDataset, pipeline: ViewPipeline) {
         (self.bank, self.queries, self.pipeline) = (bank, queries, pipeline)
     }
 
+    /// Images in the bank.
     public var bankCount: Int { bank.count }
+    /// Images in the queries.
     public var queryCount: Int { queries.count }
 
     /// Top-1 kNN accuracy of `backbone`'s features.

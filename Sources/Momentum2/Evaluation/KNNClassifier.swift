@@ -3,9 +3,12 @@ import Foundation
 /// The weighted kNN monitor of SPEC §2: cosine similarity on L2-normalized features, the k
 /// nearest training samples vote for their class with weight `exp(sim / T)`.
 public struct KNNClassifier: Sendable {
+    /// Neighbours that vote (default 200; a smaller bank lets all its samples vote).
     public var k = 200
+    /// T in the vote weight `exp(sim / T)` (default 0.07).
     public var temperature: TensorScalar = 0.07
 
+    /// A classifier; the defaults are SPEC §2's.
     public init(k: Int = 200, temperature: TensorScalar = 0.07) { (self.k, self.temperature) = (k, temperature) }
 
     /// Top-1 accuracy of test features against a bank of training features.

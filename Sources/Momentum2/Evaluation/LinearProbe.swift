@@ -2,11 +2,15 @@ import Foundation
 
 /// Accuracy of a classifier on a test split.
 public struct ProbeResult: Codable, Sendable, Equatable {
+    /// Top-1 accuracy on the test features, in [0, 1].
     public var top1: Double
+    /// Top-5 accuracy on the test features, in [0, 1].
     public var top5: Double
     /// Accuracy on the training features (to see over- or under-fitting).
     public var trainTop1: Double
+    /// Epochs the classifier was trained for.
     public var epochs: Int
+    /// Wall-clock seconds of the whole probe (standardizing, training, scoring).
     public var seconds: Double
 }
 
@@ -17,13 +21,18 @@ public struct ProbeResult: Codable, Sendable, Equatable {
 /// `Linear(D, classes)` is trained with SGD, momentum 0.9, lr `0.2·batch/256` decayed by a
 /// cosine over the epochs, mini-batches shuffled with a seed.
 public struct LinearProbe: Sendable {
+    /// Passes over the training features (default 30).
     public var epochs = 30
+    /// Mini-batch size (default 256); each epoch skips an incomplete last batch.
     public var batch = 256
     /// Learning rate per 256 samples.
     public var baseLearningRate = 0.2
+    /// Weight decay of the SGD (default 0).
     public var weightDecay = 0.0
+    /// Seed of the classifier's initialization and of the shuffles.
     public var seed: UInt64 = 0
 
+    /// A probe; by default 30 epochs of batches of 256 at lr 0.2·batch/256, without weight decay.
     public init(epochs: Int = 30, batch: Int = 256, baseLearningRate: Double = 0.2, weightDecay: Double = 0, seed: UInt64 = 0) {
         (self.epochs, self.batch, self.baseLearningRate, self.weightDecay, self.seed) = (epochs, batch, baseLearningRate, weightDecay, seed)
     }

@@ -21,12 +21,19 @@ public enum DataSource: Sendable, Equatable {
 
     /// The loaded splits and their pipelines.
     public struct Loaded {
+        /// A display name: `"Fashion-MNIST"`, `"CIFAR-10"` or `"folder <train>"`.
         public let name: String
+        /// The training split (a seeded subset when limited).
         public let train: any ImageDataset
+        /// The test split, when the source has one (a seeded subset when limited).
         public let test: (any ImageDataset)?
+        /// Channels of the images: 1 or 3.
         public let channels: Int
+        /// Side of the images in pixels: 28, 32, or the folder's `size`.
         public let size: Int
+        /// The two training-view pipelines.
         public let views: TwoViewPipeline
+        /// The deterministic pipeline of evaluation (features, kNN monitor, probe), at `size`.
         public let evaluation: ViewPipeline
     }
 
@@ -83,6 +90,7 @@ extension DataSource: Codable {
     private enum Key: String, CodingKey { case kind, directory, train, test, size }
     private enum Legacy: String, CodingKey { case fashionMNIST, cifar10, imageFolder }
 
+    /// Writes the plain form, e.g. `{"kind": "cifar10", "directory": "…"}`.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         switch self {

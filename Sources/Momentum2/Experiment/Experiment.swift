@@ -16,7 +16,8 @@ public enum Experiment {
     /// ``Checkpoint/restore(_:)``), and returns the method and the run summary.
     /// - Parameters:
     ///   - observer: hears every step and note (nil: silent).
-    ///   - cancellation: a request checkpoints and stops the run (``TrainingSummary/stoppedEarly``).
+    ///   - cancellation: a request between steps checkpoints and stops the run
+    ///     (``TrainingSummary/stoppedEarly``); one during a kNN monitor run throws ``Interrupted``.
     public static func pretrain(_ config: ExperimentConfig, data: DataSource.Loaded, resuming: RestoredRun? = nil,
                                 observer: TrainingObserver? = nil, cancellation: CancellationToken? = nil) throws -> (Momentum2Teacher, TrainingSummary) {
         let loader = try DataLoader(dataset: data.train, batchSize: config.method.batch, views: .pair(data.views), seed: config.seed)

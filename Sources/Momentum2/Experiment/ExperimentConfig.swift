@@ -8,7 +8,9 @@ import Foundation
 public struct ExperimentConfig: Codable, Sendable {
     /// How long to pre-train: `{"steps": 300}`, `{"epochs": 1.5}` or `{"minutes": 3}` in JSON.
     public enum Budget: Sendable, Equatable {
+        /// A fixed number of optimizer steps.
         case steps(Int)
+        /// Passes over the training set, rounded down to whole steps (at least one).
         case epochs(Double)
         /// Wall-clock minutes of pre-training; the schedules are sized to fit (``TimeBudget``),
         /// so that they still end at their final values.
@@ -25,23 +27,30 @@ public struct ExperimentConfig: Codable, Sendable {
     /// the pre-trained network's own initialization.
     public static let randomInitSeedOffset: UInt64 = 12345
 
+    /// Where the images come from.
     public var data: DataSource
     /// The method; its `totalSteps` is replaced by the budget's.
     public var method: MethodConfig
+    /// How long to pre-train.
     public var budget: Budget
     /// The folder of checkpoints, metrics and results (nil: nothing is written).
     public var output: String?
+    /// Seed of the loader's shuffles, the kNN monitor's subsets and the linear probe (default 0);
+    /// the method has its own seeds.
     public var seed: UInt64 = 0
     /// Whether the kNN monitor runs at every epoch end.
     public var monitorKNN = true
+    /// Training images in the kNN monitor's bank (default ``standardKNNBank``).
     public var knnBank = ExperimentConfig.standardKNNBank
+    /// Test images the kNN monitor classifies (default ``standardKNNQueries``).
     public var knnQueries = ExperimentConfig.standardKNNQueries
     /// Epochs of the linear probe.
     public var probeEpochs = 30
     /// Also evaluate the random-init network and raw pixels.
     public var baselines = true
-    /// Limits for quick runs (nil: everything).
+    /// Training images to use, for quick runs: a seeded subset of the split (nil: all).
     public var trainLimit: Int?
+    /// Test images to use, a seeded subset of the split (nil: all).
     public var testLimit: Int?
     /// Side of the training views when it differs from the images' (nil: the same).
     public var viewSize: Int?
@@ -83,6 +92,7 @@ extension TrainerState {
 extension ExperimentConfig.Budget: Codable {
     private enum Key: String, CodingKey { case steps, epochs, minutes }
 
+    /// Writes `{"steps": n}`, `{"epochs": e}` or `{"minutes": m}`.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         switch self {

@@ -2,18 +2,27 @@ import Foundation
 
 /// One row of the results table.
 public struct ResultRow: Codable, Sendable {
+    /// The representation evaluated (`"Momentum² teacher backbone"`, `"raw pixels"`, …).
     public var name: String
+    /// Linear-probe top-1 accuracy on the test split, in [0, 1].
     public var top1: Double
+    /// Linear-probe top-5 accuracy on the test split, in [0, 1].
     public var top5: Double
+    /// kNN top-1 accuracy on the test split with the whole training split as bank, in [0, 1]
+    /// (nil: not measured).
     public var knnTop1: Double?
 }
 
 /// What an experiment produced.
 public struct ExperimentResult: Codable, Sendable {
+    /// The pre-training summary (nil when a checkpoint was only evaluated).
     public var training: TrainingSummary?
+    /// One row per evaluated representation, the pre-trained backbone first.
     public var rows: [ResultRow]
+    /// The experiment that produced it.
     public var config: ExperimentConfig
 
+    /// A result of `config`.
     public init(training: TrainingSummary?, rows: [ResultRow], config: ExperimentConfig) {
         (self.training, self.rows, self.config) = (training, rows, config)
     }

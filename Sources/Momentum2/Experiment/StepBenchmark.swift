@@ -5,11 +5,15 @@ import Foundation
 public enum StepBenchmark {
     /// Measured figures of the step.
     public struct Figures: Codable, Sendable {
+        /// Median seconds of one whole step.
         public var secondsPerStep: Double
+        /// Images per second: batch (per view) / seconds per step.
         public var imagesPerSecond: Double
         /// 8 × forward FLOPs per image × images per second.
         public var effectiveGFLOPS: Double
+        /// Nominal forward GFLOPs of one image through the backbone (2·MACs).
         public var forwardGFLOPsPerImage: Double
+        /// Peak resident memory of the process so far (``peakResidentMB()``), in MiB.
         public var peakResidentMB: Double
     }
 

@@ -10,13 +10,16 @@ public struct MethodConfig: Codable, Sendable, Equatable {
 
     /// The student's optimizer.
     public enum OptimizerKind: String, Codable, Sendable, CaseIterable {
+        /// `sgd`: SGD with momentum and weight decay; `lars`: LARS with trust coefficient
+        /// ``MethodConfig/larsEta`` (for large batches).
         case sgd, lars
     }
 
     /// The backbone (student and teacher share the architecture).
     public var backbone: ResNet.Config
-    /// Hidden and output widths of the projector and predictor.
+    /// h: hidden width of the projector and predictor (default 512; the paper's 4096).
     public var hidden: Int
+    /// o: output width of the projector and predictor (default 128; the paper's 256).
     public var out: Int
     /// Images per view per step.
     public var batch: Int
@@ -26,9 +29,11 @@ public struct MethodConfig: Codable, Sendable, Equatable {
     public var baseMomentum: Double = 0.99
     /// false: the teacher is a stop-gradient copy of the student every step (m = 0).
     public var ema = true
+    /// How the teacher's BN layers normalize (default ``TeacherBN/momentum``).
     public var teacherBN: TeacherBN = .momentum
     /// The original code's double variance correction in momentum BN.
     public var doubleVarianceCorrection = false
+    /// The student's optimizer (default ``OptimizerKind/sgd``).
     public var optimizer: OptimizerKind = .sgd
     /// Learning rate per 256 images (scaled by batch/256), unless ``learningRate`` is set.
     public var baseLearningRate: Double = 0.05
@@ -38,13 +43,17 @@ public struct MethodConfig: Codable, Sendable, Equatable {
     public var warmupSteps = 0
     /// Keep the learning rate constant (no warm-up, no cosine).
     public var constantLearningRate = false
+    /// Optimizer momentum μ (default 0.9).
     public var momentum: Double = 0.9
+    /// Weight decay λ on the student's parameters (default 1e-4); LARS leaves out its excluded
+    /// ones (BN parameters and biases).
     public var weightDecay: Double = 1e-4
     /// LARS trust coefficient η.
     public var larsEta: Double = 0.001
     /// Seed of the heads' initialization (the backbone has its own in ``backbone``).
     public var seed: UInt64 = 0
 
+    /// A configuration with the defaults above; `totalSteps` is K, over which every schedule runs.
     public init(backbone: ResNet.Config, hidden: Int = 512, out: Int = 128, batch: Int = 64, totalSteps: Int) {
         (self.backbone, self.hidden, self.out, self.batch, self.totalSteps) = (backbone, hidden, out, batch, totalSteps)
     }

@@ -4,6 +4,7 @@ import Foundation
 public struct StepResult: Codable, Sendable, Equatable {
     /// The step index k that was taken.
     public var step: Int
+    /// The loss of the step, before the optimizer update: 0 (aligned) to 8 (opposite).
     public var loss: TensorScalar
     /// Learning rate used by the optimizer step.
     public var learningRate: TensorScalar
@@ -30,14 +31,20 @@ public struct StepResult: Codable, Sendable, Equatable {
 public final class Momentum2Teacher {
     /// The settings; only ``resizeSchedules(totalSteps:)`` changes them after construction.
     public private(set) var config: MethodConfig
+    /// Backbone → projector → predictor → L2-normalize, trained by ``optimizer``.
     public let student: StudentNetwork
+    /// Backbone → projector → L2-normalize, updated only by ``emaUpdate()``.
     public let teacher: TeacherNetwork
+    /// The student's optimizer (``MethodConfig/optimizer``); ``optimizerStep()`` sets its learning rate.
     public private(set) var optimizer: any Optimizer
     /// k: optimizer steps taken so far.
     public private(set) var step = 0
     /// The m used by the last EMA update.
     public private(set) var lastTeacherMomentum: Double = 0
 
+    /// A student, a teacher with the student's parameters (and momentum BN unless
+    /// ``MethodConfig/teacherBN`` says plain), and the optimizer; both networks in training mode.
+    /// - Throws: ``TensorError`` when `config` cannot train (see ``MethodConfig/validate()``).
     public init(config: MethodConfig) throws {
         try config.validate()
         self.config = config
@@ -196,9 +203,14 @@ public final class Momentum2Teacher {
 
 /// Why training stopped.
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    /// The loss of step `step` was `value` (NaN or infinite); that step's optimizer update was
+    /// not applied.
     case nonFiniteLoss(step: Int, value: TensorScalar)
+    /// A checkpoint was refused: not an m2t checkpoint, corrupt, written by the other precision,
+    /// or not matching the method.
     case badCheckpoint(reason: String)
 
+    /// The message, e.g. `checkpoint refused: …`.
     public var description: String {
         switch self {
         case let .nonFiniteLoss(step, value): return "the loss became \(value) at step \(step); training stopped (the last good checkpoint is kept)"

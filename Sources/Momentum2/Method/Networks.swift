@@ -2,10 +2,15 @@
 
 /// Student = backbone → projector → predictor → L2-normalize; trained by gradients.
 public final class StudentNetwork: Module {
+    /// The ResNet backbone (keys `backbone.…`).
     public let backbone: ResNet
+    /// Projector Linear(d→h) → BN1d → ReLU → Linear(h→o) (keys `projector.…`).
     public let projector: Sequential
+    /// Predictor Linear(o→h) → BN1d → ReLU → Linear(h→o) (keys `predictor.…`).
     public let predictor: Sequential
 
+    /// A student as `config` describes it; the backbone takes its seed from
+    /// ``MethodConfig/backbone``, the heads one derived from ``MethodConfig/seed``.
     public init(config: MethodConfig) throws {
         backbone = try ResNet(config.backbone)
         let g = RandomGenerator(seed: config.seed &+ 0x5EED)
@@ -27,7 +32,9 @@ public final class StudentNetwork: Module {
 /// With momentum BN every BN layer (2-D in the backbone, 1-D in the projector) mixes batch
 /// and running statistics.
 public final class TeacherNetwork: Module {
+    /// The backbone, an EMA of the student's; the kNN monitor embeds with it (keys `backbone.…`).
     public let backbone: ResNet
+    /// Projector Linear(d→h) → BN1d → ReLU → Linear(h→o) (keys `projector.…`).
     public let projector: Sequential
 
     /// A teacher with the student's architecture; parameters are copied from `student`,

@@ -3,16 +3,26 @@ import Foundation
 /// One line of the metrics file (JSONL): a logged step (`kind` "step") or a kNN monitor run
 /// (`kind` "knn").
 public struct MetricRecord: Codable, Sendable, Equatable {
+    /// `"step"` for a logged step, `"knn"` for a kNN monitor run.
     public var kind: String
     /// The step index k of the record.
     public var step: Int
+    /// The loader's epoch (0-based) when the record was made.
     public var epoch: Int
+    /// The step's loss (step records).
     public var loss: TensorScalar?
+    /// The step's learning rate (step records).
     public var learningRate: TensorScalar?
+    /// The step's teacher EMA momentum m_k (step records).
     public var teacherMomentum: TensorScalar?
+    /// The teacher's momentum-BN α at the step, 1 with plain BN (step records).
     public var bnMomentum: TensorScalar?
+    /// Mean per-dimension batch std of the normalized student outputs; near 0 means collapse
+    /// (step records).
     public var outputStd: TensorScalar?
+    /// Training images per second over the last second or so (step records).
     public var imagesPerSecond: Double?
+    /// Top-1 kNN accuracy of the teacher backbone, in [0, 1] (knn records).
     public var knnTop1: Double?
     /// Seconds the monitor run took.
     public var seconds: Double?
@@ -54,6 +64,7 @@ public struct MetricRecord: Codable, Sendable, Equatable {
 
 /// Appends records to a JSONL file and keeps them in memory for `history(…)`.
 public final class MetricsLog {
+    /// Every record, oldest first, those the log was created with included.
     public private(set) var records: [MetricRecord] = []
     private let handle: FileHandle?
 

@@ -21,7 +21,8 @@ public struct TrainerOptions {
     public var timeBudget: TimeBudget?
     /// Receives progress and notes; nil: a silent run.
     public var observer: TrainingObserver?
-    /// Polled before every step and by the monitor: a request checkpoints and stops the run.
+    /// Polled before every step, where a request checkpoints and stops the run, and by the kNN
+    /// monitor between batches, where a request throws ``Interrupted`` (no checkpoint).
     public var cancellation: CancellationToken?
 
     /// Options writing into `outputDirectory` (nil: nothing is written).
@@ -32,11 +33,13 @@ public struct TrainerOptions {
 public struct TrainingSummary: Codable, Sendable {
     /// The method's step count at the end.
     public var steps: Int
+    /// Epochs done at the end: steps / batches per epoch.
     public var epochs: Double
     /// Seconds of this call of ``Trainer/run()``.
     public var seconds: Double
     /// Images per second over all the run's training time (earlier sessions included).
     public var imagesPerSecond: Double
+    /// The loss of the last step taken (nil if none was).
     public var finalLoss: TensorScalar?
     /// The last kNN monitor result.
     public var knnTop1: Double?
@@ -51,9 +54,14 @@ public struct TrainingSummary: Codable, Sendable {
 /// checkpoints, a stop request honoured after a checkpoint, and a guard against non-finite
 /// losses. Progress goes to ``TrainerOptions/observer``.
 public final class Trainer {
+    /// The method it trains; training continues from its current step.
     public let m2: Momentum2Teacher
+    /// The two-view loader the steps draw from; checkpoints record its position.
     public let loader: DataLoader
+    /// The kNN monitor, run at every epoch end and after the last step when
+    /// ``TrainerOptions/monitorKNN`` is on (nil: none).
     public let monitor: KNNMonitor?
+    /// Logging, checkpoints, stopping and progress.
     public let options: TrainerOptions
     /// The run's records: those of earlier sessions before the starting step, then this one's.
     public let metrics: MetricsLog
