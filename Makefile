@@ -1,7 +1,7 @@
 # M2T — install what is missing, build, test, benchmark, run the demo.
 # `make demo` and `make test` are the two commands of the README.
 
-DEBS := libopenblas-dev libreadline-dev zlib1g-dev libpng-dev libjpeg-dev dataset-fashion-mnist
+DEBS := libopenblas-dev libreadline-dev zlib1g-dev libpng-dev libjpeg-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin
 SWIFT ?= swift
 # Swift compiles for baseline x86-64 (SSE2) unless told otherwise; on a CPU with AVX2 and
 # FMA the engine's own loops (batch norm, elementwise, im2col) use them.
@@ -12,7 +12,7 @@ RELEASE := -c release $(CPUFLAGS) -Xswiftc -enable-testing
 M2T := .build/release/m2t
 # The Float64 build (docs/numerics.md): same sources, TensorScalar = Double, its own folder.
 F64 := $(RELEASE) -Xswiftc -DM2T_FLOAT64 --scratch-path .build/f64
-F64_TESTS := M2TensorTests|M2NNTests|Momentum2Tests
+F64_TESTS := M2TensorTests|M2NNTests|Momentum2Tests|MPITests
 
 .PHONY: all deps build build-f64 test test-f32 test-f64 bench demo clean
 

@@ -2,7 +2,8 @@
 // M2T — Momentum² Teacher, explorable and runnable.
 //
 // Targets are layered (SPEC §3): system libraries ← M2Tensor ← M2NN ← M2Data / Momentum2
-// ← M2Script ← m2t. Dependencies only point down.
+// ← M2Script ← m2t, with M2MPI (Open MPI behind M2Tensor's ProcessGroup) beside the engine.
+// Dependencies only point down.
 import PackageDescription
 
 /// Numeric targets are compiled with `-Ounchecked` in release builds: their hot loops index
@@ -31,16 +32,18 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
         .target(name: "M2Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "M2NN", dependencies: ["M2Tensor"], swiftSettings: fastMath),
         .target(name: "M2Data", dependencies: ["M2Tensor", "CZlib", "CPNG", "CJPEG"], swiftSettings: fastMath),
         .target(name: "Momentum2", dependencies: ["M2NN", "M2Data"], swiftSettings: fastMath),
-        .target(name: "M2Script", dependencies: ["M2Tensor", "M2NN", "M2Data", "Momentum2"]),
+        .target(name: "M2MPI", dependencies: ["M2Tensor", "CMPI"]),
+        .target(name: "M2Script", dependencies: ["M2Tensor", "M2NN", "M2Data", "Momentum2", "M2MPI"]),
         .executableTarget(
             name: "m2t",
             dependencies: [
-                "M2Script", "CReadline",
+                "M2Script", "M2MPI", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -50,6 +53,7 @@ let package = Package(
         .testTarget(name: "Momentum2Tests", dependencies: ["Momentum2"], resources: [.copy("Fixtures")]),
         .testTarget(name: "M2ScriptTests", dependencies: ["M2Script"], exclude: ["Scripts"]),
         .testTarget(name: "REPLTests", dependencies: ["M2Script"]),
+        .testTarget(name: "MPITests", dependencies: ["M2Tensor"]),
     ],
     swiftLanguageModes: [.v5]
 )

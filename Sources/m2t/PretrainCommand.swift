@@ -27,6 +27,7 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Teacher BN: momentum or plain.") var teacherBn: MethodConfig.TeacherBN = .momentum
     @Flag(help: "Turn the teacher EMA off (a stop-gradient copy every step).") var noEma = false
     @Flag(help: "The original code's double variance correction.") var doubleCorrection = false
+    @Flag(help: "Under mpirun: student and teacher BN normalize with the whole global batch's statistics (SyncBN, as BYOL), instead of each rank's own batch (the paper's way).") var syncBn = false
     @Option(help: "Epochs of the linear probe.") var probeEpochs = 30
     @Flag(help: "Skip the random-init and raw-pixel baselines.") var noBaselines = false
     @Flag(help: "Skip the final evaluation (the kNN monitor still runs each epoch).") var noProbe = false
@@ -62,6 +63,7 @@ struct PretrainCommand: ParsableCommand {
         m.teacherBN = teacherBn
         m.ema = !noEma
         m.doubleVarianceCorrection = doubleCorrection
+        m.syncBN = syncBn
         m.optimizer = optimizer
         m.seed = seed
         let budget: ExperimentConfig.Budget = steps.map { .steps($0) } ?? epochs.map { .epochs($0) } ?? .minutes(minutes ?? 3)
@@ -84,25 +86,43 @@ struct PretrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        let world = try Distributed.world()
+        let leader = (world?.rank ?? 0) == 0
         let stop = CancellationToken()
-        let interrupts = InterruptWatcher(cancelling: stop)
+        let interrupts = InterruptWatcher(cancelling: stop, alsoOnTermination: world != nil)
         defer { withExtendedLifetime(interrupts) {} }
         let progress = ProgressLine()
         var config = try experiment()
         do {
-            // A resumed run continues the recorded experiment (data, seed, batch, budget),
-            // whatever the other options say, so that it reproduces the original losses.
-            let resuming = try resume.map { try Checkpoint.restore(URL(fileURLWithPath: $0)) }
+            // Rank 0's configuration is the run's: the ranks cannot disagree.
+            if let world { config = try JSONDecoder().decode(ExperimentConfig.self, from: Data(try world.shareFromRoot { Array(try config.json().utf8) })) }
+            // A resumed run continues the recorded experiment (data, seed, batch, budget), so
+            // that it reproduces the original losses; an option that contradicts it is refused.
+            let resuming = try resume.map { try Checkpoint.restore(URL(fileURLWithPath: $0), group: world) }
             if let recorded = resuming?.experiment {
+                try ResumeCheck.refuseConflicts(recorded: recorded, given: config)
                 config = recorded
                 config.output = output
             }
             let data = try config.data.load(trainLimit: config.trainLimit, testLimit: config.testLimit, viewSize: config.viewSize, cropMin: config.cropMin)
-            progress.show(.note("data: \(data.name), \(data.train.count) training images\(data.test.map { ", \($0.count) test" } ?? "")"))
-            let (m2, summary) = try Experiment.pretrain(config, data: data, resuming: resuming, observer: progress.observer, cancellation: stop)
+            let say = leader ? progress.observer : { _ in }
+            say(.note("data: \(data.name), \(data.train.count) training images\(data.test.map { ", \($0.count) test" } ?? "")" +
+                      (world.map { ", \($0.size) ranks × \(Parallel.threads) threads" } ?? "")))
+            let (m2, summary) = try Experiment.pretrain(config, data: data, resuming: resuming, observer: say, cancellation: stop, group: world)
             progress.finish()
+            try Distributed.writeRankState(m2)
             if let stopped = summary.stoppedEarly { throw ExitMessage("training stopped: \(stopped)") }
-            let rows = noProbe ? [] : try Experiment.evaluate(m2.teacher.backbone, config: config, data: data, observer: progress.observer, cancellation: stop)
+            // Rank 0 evaluates alone, on all of its machine's cores (the kernels give the same
+            // numbers on any number of threads, so the same as one process); the others wait.
+            guard leader else {
+                try world?.barrier()
+                return
+            }
+            defer { try? world?.barrier() }
+            let threads = Parallel.threads
+            Parallel.threads = threads * (world?.localSize ?? 1)
+            defer { Parallel.threads = threads }
+            let rows = noProbe ? [] : try Experiment.evaluate(m2.teacher.backbone, config: config, data: data, observer: say, cancellation: stop)
             // Exported after the evaluation, with the BN statistics the probe read.
             let exportURL = URL(fileURLWithPath: config.output ?? ".").appendingPathComponent("teacher_backbone.safetensors")
             try Checkpoint.exportBackbone(m2.teacher.backbone, to: exportURL)
@@ -111,13 +131,16 @@ struct PretrainCommand: ParsableCommand {
             let loss = Double(summary.finalLoss ?? .nan)
             print(String(format: "pre-training: %d steps, %.2f epochs, %.0f s, %.0f images/s, final loss %.4f",
                          summary.steps, summary.epochs, summary.seconds, summary.imagesPerSecond, loss))
+            if let hidden = summary.communicationHidden {
+                print(String(format: "data parallel: %d ranks, %.0f%% of the gradient all-reduce time hidden behind backward", world?.size ?? 1, hidden * 100))
+            }
             if let knn = summary.knnTop1 { print(String(format: "kNN monitor at the end: %.2f%%", knn * 100)) }
             if !rows.isEmpty { print(result.table, terminator: "") }
             print("teacher backbone: \(exportURL.path)")
         } catch let e as ExitMessage {
-            throw e
+            throw Distributed.prefixed(e)
         } catch {
-            throw ExitMessage("\(error)")
+            throw Distributed.prefixed(ExitMessage("\(error)"))
         }
     }
 }

@@ -17,15 +17,19 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let source = try RunCommand.readScript(file)
-        let session = Session()
+        // Under mpirun every rank runs the script; rank 0 owns the console, the others speak
+        // only to report an error, with their rank in front.
+        let world = try Distributed.world()
+        let leader = (world?.rank ?? 0) == 0
+        let session = leader ? Session() : Session(output: { _ in })
         for assignment in assignments {
             let (name, value) = try RunCommand.parse(assignment)
             session.interpreter.globals.define(name, value)
         }
         let progress = ProgressLine()
-        session.progress = progress.show
+        if leader { session.progress = progress.show }
         // Ctrl-C stops the statement (a running pretrain checkpoints first); twice quits.
-        let interrupts = InterruptWatcher(secondPressExits: true)
+        let interrupts = InterruptWatcher(secondPressExits: true, alsoOnTermination: world != nil)
         interrupts.watch { session.interrupt() }
         defer { withExtendedLifetime(interrupts) { progress.finish() } }
 
@@ -33,7 +37,8 @@ struct RunCommand: ParsableCommand {
         case .value:
             return
         case .failure(let errors):
-            for e in errors { FileHandle.standardError.write(Data((e.rendered + "\n").utf8)) }
+            let prefix = world.map { "[rank \($0.rank)] " } ?? ""
+            for e in errors { FileHandle.standardError.write(Data((prefix + e.rendered + "\n").utf8)) }
             throw ExitCode(1)
         }
     }

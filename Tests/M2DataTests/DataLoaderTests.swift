@@ -85,3 +85,25 @@ final class DataLoaderTests: XCTestCase {
         assertDataError("9.png") { _ = try loader.epoch() }
     }
 }
+
+/// The ranks of a data-parallel run each get a slice of every batch; together, the batch
+/// one process gets, with the same views.
+final class DataLoaderShardTests: XCTestCase {
+    func testShardsMakeUpTheBatch() throws {
+        let ds = try DataBenchmark.syntheticStore(count: 40, side: 8)
+        let whole = try DataLoader(dataset: ds, batchSize: 8, views: .pair(.cifar()), seed: 5, workers: 1)
+        let parts = try (0..<2).map { try DataLoader(dataset: ds, batchSize: 8, views: .pair(.cifar()), seed: 5, workers: 1, shard: ($0, 2)) }
+        for _ in 0..<3 {
+            let (a1, a2, labels) = try XCTUnwrap(try whole.nextPair())
+            let p = try parts.map { try XCTUnwrap(try $0.nextPair()) }
+            XCTAssertEqual(p[0].x1.shape, [4, 3, 32, 32])
+            XCTAssertEqual(p[0].labels + p[1].labels, labels)
+            XCTAssertEqual(p[0].x1.scalars + p[1].x1.scalars, a1.scalars)
+            XCTAssertEqual(p[0].x2.scalars + p[1].x2.scalars, a2.scalars)
+        }
+        XCTAssertEqual(parts[0].state, whole.state, "the position is global: a run resumes with another number of ranks")
+        XCTAssertThrowsError(try DataLoader(dataset: ds, batchSize: 9, views: .pair(.cifar()), seed: 5, shard: (0, 2))) {
+            XCTAssertTrue("\($0)".contains("does not split into 2"), "\($0)")
+        }
+    }
+}

@@ -25,6 +25,9 @@ public final class DataLoader: @unchecked Sendable {
     public let workers: Int
     /// Batches prepared ahead of the consumer, at most.
     public let prefetch: Int
+    /// This process's part of every batch in a data-parallel run: part `index` of `count`
+    /// equal, consecutive slices of the global batch (nil: the whole batch).
+    public let shard: (index: Int, count: Int)?
 
     private var current: LoaderState
     private var run: EpochRun?
@@ -38,9 +41,19 @@ public final class DataLoader: @unchecked Sendable {
     ///   - seed: determines everything random.
     ///   - workers: threads preparing batches; the core count by default.
     ///   - prefetch: batches ready ahead, ≥ 1.
+    ///   - shard: serve only slice `index` of `count` of every batch (a data-parallel rank):
+    ///     the union of the slices is the batch one process would get, and each sample gets
+    ///     the same views, for the same seed. `batchSize` stays the global batch and must
+    ///     divide by `count`.
     public init(dataset: any ImageDataset, batchSize: Int, views: BatchViews, shuffle: Bool = true, dropLast: Bool = true,
-                seed: UInt64, workers: Int = Parallel.threads, prefetch: Int = 4) throws {
+                seed: UInt64, workers: Int = Parallel.threads, prefetch: Int = 4, shard: (index: Int, count: Int)? = nil) throws {
         guard batchSize > 0 else { throw DataError.invalidArgument(op: "DataLoader", reason: "batch size \(batchSize) must be positive") }
+        if let shard {
+            guard shard.count > 0, (0..<shard.count).contains(shard.index), batchSize % shard.count == 0 else {
+                throw DataError.invalidArgument(op: "DataLoader", reason: "a batch of \(batchSize) does not split into \(shard.count) equal parts")
+            }
+        }
+        self.shard = shard
         guard workers >= 0, prefetch >= 1 else {
             throw DataError.invalidArgument(op: "DataLoader", reason: "workers must be ≥ 0 and prefetch ≥ 1")
         }
@@ -114,9 +127,13 @@ public final class DataLoader: @unchecked Sendable {
     private func startRun() -> EpochRun {
         let (seed, epoch) = (current.seed, current.epoch)
         let order = SampleSeed.order(count: dataset.count, seed: seed, epoch: epoch, shuffle: shuffle)
-        let (dataset, views, batchSize) = (self.dataset, self.views, self.batchSize)
+        let (dataset, views, batchSize, shard) = (self.dataset, self.views, self.batchSize, self.shard)
         return EpochRun(batchCount: batchesPerEpoch, start: current.position, workers: workers, prefetch: prefetch) { b in
-            let lo = b * batchSize, hi = min(lo + batchSize, order.count)
+            var lo = b * batchSize, hi = min(lo + batchSize, order.count)
+            if let shard {
+                let n = hi - lo
+                (lo, hi) = (lo + n * shard.index / shard.count, lo + n * (shard.index + 1) / shard.count)
+            }
             return try views.build(dataset: dataset, indices: Array(order[lo..<hi]), seed: seed, epoch: epoch, position: b)
         }
     }

@@ -62,6 +62,10 @@ public final class BatchNorm: Module {
     public var viewsPerUpdate = 2
     /// Momentum-BN state.
     public var momentumState = MomentumState()
+    /// The ranks whose batches this layer normalizes together (SyncBN): training-mode
+    /// statistics are those of the global batch, every rank's part of it the same size; nil:
+    /// this process's batch alone.
+    public var syncGroup: ProcessGroup?
     /// The last training-mode forward's batch mean per channel.
     public private(set) var lastBatchMean: [TensorScalar]?
     /// The last training-mode forward's batch variance per channel: unbiased, and in momentum mode
@@ -107,14 +111,14 @@ public final class BatchNorm: Module {
             return try batchNorm(x, weight: weight, bias: bias, eps: eps, batchWeight: 0,
                                  runningMean: runningMean, runningVariance: runningVariance).output
         }
-        let n = x.count / features
+        let n = x.count / features * (syncGroup?.size ?? 1)
         guard n > 1 else {
             throw TensorError.invalidArgument(op: "BatchNorm\(dimensions)d", reason: "training needs more than one value per channel, got input \(x.shape)")
         }
         let unbias = TensorScalar(n) / TensorScalar(n - 1)
         switch mode {
         case .standard:
-            let r = try batchNorm(x, weight: weight, bias: bias, eps: eps)
+            let r = try normalize(x, alpha: 1, factor: 1)
             let mean = r.batchMean ?? [], variance = (r.batchVariance ?? []).map { $0 * unbias }
             // Inside a parallel branch the statistics are recorded at the join, in order.
             try Parallel.deferEffect { [self] in
@@ -126,8 +130,7 @@ public final class BatchNorm: Module {
             let alpha = momentumState.alpha
             // The original code applies n/(n−1) to an already unbiased variance.
             let factor = varianceCorrection == .double ? unbias * unbias : unbias
-            let r = try batchNorm(x, weight: weight, bias: bias, eps: eps, batchWeight: alpha, varianceFactor: factor,
-                                  runningMean: runningMean, runningVariance: runningVariance, computeBatchStatistics: true)
+            let r = try normalize(x, alpha: alpha, factor: factor)
             let mean = r.batchMean ?? []
             let variance = (r.batchVariance ?? []).map { $0 * factor }
             try Parallel.deferEffect { [self] in
@@ -136,6 +139,18 @@ public final class BatchNorm: Module {
             }
             return r.output
         }
+    }
+
+    /// The training-mode kernel: this batch's statistics, or the global batch's with a
+    /// ``syncGroup``; mixed with the running ones by α.
+    private func normalize(_ x: Tensor, alpha: TensorScalar, factor: TensorScalar) throws -> BatchNormOutput {
+        if let group = syncGroup, group.size > 1 {
+            return try syncBatchNorm(x, weight: weight, bias: bias, eps: eps, batchWeight: alpha, varianceFactor: factor,
+                                     runningMean: runningMean, runningVariance: runningVariance, group: group)
+        }
+        if alpha == 1 && factor == 1 { return try batchNorm(x, weight: weight, bias: bias, eps: eps) }
+        return try batchNorm(x, weight: weight, bias: bias, eps: eps, batchWeight: alpha, varianceFactor: factor,
+                             runningMean: runningMean, runningVariance: runningVariance, computeBatchStatistics: true)
     }
 
     /// Adds one view's statistics; after ``viewsPerUpdate`` views, updates the running

@@ -54,6 +54,7 @@ public final class BuiltinRegistry {
         r.register(group: "state", StateBuiltins.all)
         r.register(group: "data", DataBuiltins.all)
         r.register(group: "method", MethodBuiltins.all)
+        r.register(group: "distributed", DistributedBuiltins.all)
         return r
     }
 }

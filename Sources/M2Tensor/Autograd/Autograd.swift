@@ -35,6 +35,18 @@ public enum GradMode {
     public static var isEnabled: Bool { ThreadContext.current.gradDisabledDepth == 0 }
 }
 
+/// Runs `body` with `observer` told of each leaf (parameter) whose gradient becomes final
+/// during a ``Tensor/backward(_:)`` on this thread: when the last node that reads it has
+/// run. Data-parallel training starts reducing a bucket of gradients then, while backward
+/// goes on (PyTorch DDP's gradient hooks).
+public func withLeafGradientObserver<T>(_ observer: @escaping (Tensor) -> Void, _ body: () throws -> T) rethrows -> T {
+    let context = ThreadContext.current
+    let saved = context.leafGradientReady
+    context.leafGradientReady = observer
+    defer { context.leafGradientReady = saved }
+    return try body()
+}
+
 /// Runs `body` without recording a graph (PyTorch's `torch.no_grad()`; this thread only).
 public func withNoGrad<T>(_ body: () throws -> T) rethrows -> T {
     let context = ThreadContext.current
@@ -104,9 +116,11 @@ extension Tensor {
             throw TensorError.noGradient(op: "backward", reason: "the graph through a tensor of shape \(freed.shape) was already freed by an earlier backward(); recompute it")
         }
         try accumulateGrad(seed)
-        for t in order.reversed() {
+        let ready = LeafReadiness(order, observer: ThreadContext.current.leafGradientReady)
+        for (i, t) in order.reversed().enumerated() {
             guard let node = t.gradFn, let g = t.grad else { continue }
             try withNoGrad { try node.backward(g) }
+            ready?.swept(i, node)
             // Free the graph as we go: intermediate gradients and nodes are not kept.
             t.grad = nil
             t.gradFn = nil

@@ -18,6 +18,9 @@ final class ThreadContext {
     var threadCap: Int?
     /// Set while this thread runs a branch of ``Parallel/branches(_:_:keepGradients:)``.
     var branch: BranchRecorder?
+    /// Told, during a ``Tensor/backward(_:)`` on this thread, of each leaf whose gradient
+    /// has become final (``withLeafGradientObserver(_:_:)``).
+    var leafGradientReady: ((Tensor) -> Void)?
     /// Graph nodes this thread is releasing (``GraphRelease``).
     let releaseWorklist = GraphRelease.Worklist()
 

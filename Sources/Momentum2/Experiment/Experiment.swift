@@ -16,17 +16,27 @@ public enum Experiment {
     /// ``Checkpoint/restore(_:)``), and returns the method and the run summary.
     /// - Parameters:
     ///   - observer: hears every step and note (nil: silent).
-    ///   - cancellation: a request between steps checkpoints and stops the run
-    ///     (``TrainingSummary/stoppedEarly``); one during a kNN monitor run throws ``Interrupted``.
+    ///   - cancellation: a request checkpoints and stops the run (``TrainingSummary/stoppedEarly``),
+    ///     also during a kNN monitor run.
+    ///   - group: the ranks of a data-parallel run (``DataParallel``): each trains on its part
+    ///     of every global batch; rank 0 alone monitors, writes and keeps the clock. Every
+    ///     rank must pass the same `config` and `resuming`.
     public static func pretrain(_ config: ExperimentConfig, data: DataSource.Loaded, resuming: RestoredRun? = nil,
-                                observer: TrainingObserver? = nil, cancellation: CancellationToken? = nil) throws -> (Momentum2Teacher, TrainingSummary) {
-        let loader = try DataLoader(dataset: data.train, batchSize: config.method.batch, views: .pair(data.views), seed: config.seed)
-        let monitor = config.monitorKNN
+                                observer: TrainingObserver? = nil, cancellation: CancellationToken? = nil,
+                                group: ProcessGroup? = nil) throws -> (Momentum2Teacher, TrainingSummary) {
+        let group = group.flatMap { $0.size > 1 ? $0 : nil }
+        let leader = (group?.rank ?? 0) == 0
+        if let group, config.method.batch % group.size != 0 {
+            throw TrainingError.invalidDistributedSetup(reason: "a batch of \(config.method.batch) does not split evenly over \(group.size) ranks: give --batch a multiple of \(group.size)")
+        }
+        let loader = try DataLoader(dataset: data.train, batchSize: config.method.batch, views: .pair(data.views), seed: config.seed,
+                                    shard: group.map { ($0.rank, $0.size) })
+        let monitor = config.monitorKNN && leader
             ? Experiment.monitor(train: data.train, test: data.test, pipeline: data.evaluation, bank: config.knnBank, queries: config.knnQueries, seed: config.seed)
             : nil
-        var options = TrainerOptions(outputDirectory: config.output.map { URL(fileURLWithPath: $0) })
+        var options = TrainerOptions(outputDirectory: leader ? config.output.map { URL(fileURLWithPath: $0) } : nil)
         (options.logEvery, options.checkpointEvery, options.monitorKNN) = (config.logEvery, config.checkpointEvery, monitor != nil)
-        (options.observer, options.cancellation) = (observer, cancellation)
+        (options.observer, options.cancellation) = (leader ? observer : nil, cancellation)
 
         let began = Date()
         let m2: Momentum2Teacher
@@ -38,15 +48,27 @@ public enum Experiment {
             case .steps(let n): method.totalSteps = n
             case .epochs(let e): method.totalSteps = max(1, Int(e * Double(loader.batchesPerEpoch)))
             case .minutes(let minutes):
-                let monitorImages = monitor.map { $0.bankCount + $0.queryCount } ?? 0
-                let plan = try TimeBudget.plan(minutes: minutes, method: method, loader: loader, monitorImages: monitorImages, began: began)
-                method.totalSteps = plan.totalSteps
-                options.timeBudget = plan.budget
-                options.deadline = began.addingTimeInterval(minutes * 60)
-                observer?(.note(String(format: "time budget %.1f min: %.3f s/step measured → %d steps (%.2f epochs)", minutes, plan.secondsPerStep,
-                                       method.totalSteps, Double(method.totalSteps) / Double(max(loader.batchesPerEpoch, 1)))))
+                // Rank 0 plans and keeps the clock; the others take its number of steps.
+                if leader {
+                    let monitorImages = monitor.map { $0.bankCount + $0.queryCount } ?? 0
+                    let plan = try TimeBudget.plan(minutes: minutes, method: method, loader: loader, monitorImages: monitorImages, began: began)
+                    method.totalSteps = plan.totalSteps
+                    options.timeBudget = plan.budget
+                    options.deadline = began.addingTimeInterval(minutes * 60)
+                    observer?(.note(String(format: "time budget %.1f min: %.3f s/step measured → %d steps (%.2f epochs)", minutes, plan.secondsPerStep,
+                                           method.totalSteps, Double(method.totalSteps) / Double(max(loader.batchesPerEpoch, 1)))))
+                }
+                if let group {
+                    let steps = try group.shareFromRoot { Array(String(method.totalSteps).utf8) }
+                    method.totalSteps = Int(String(decoding: steps, as: UTF8.self)) ?? method.totalSteps
+                }
             }
             m2 = try Momentum2Teacher(config: method)
+        }
+        if let group {
+            try m2.distribute(over: group)
+            // Every rank built or restored the same model; check before the first step.
+            try m2.dataParallel?.verifyIdentical(m2)
         }
         let trainer = try Trainer(m2: m2, loader: loader, monitor: monitor, options: options, resumedState: resuming?.state)
         trainer.runInfo[ExperimentConfig.runInfoKey] = try config.json()

@@ -33,6 +33,15 @@ public struct MethodConfig: Codable, Sendable, Equatable {
     public var teacherBN: TeacherBN = .momentum
     /// The original code's double variance correction in momentum BN.
     public var doubleVarianceCorrection = false
+    /// SyncBN: in a data-parallel run, student and teacher BN normalize with the statistics
+    /// of the whole global batch (BYOL's and SimCLR's way), instead of each rank's own batch
+    /// (the paper's way, the default). The same as plain BN in one process.
+    public var syncBN: Bool {
+        get { syncBatchNorm ?? false }
+        set { syncBatchNorm = newValue ? true : nil }
+    }
+    /// Stored optionally, so that checkpoints written before it existed still decode.
+    private var syncBatchNorm: Bool?
     /// The student's optimizer (default ``OptimizerKind/sgd``).
     public var optimizer: OptimizerKind = .sgd
     /// Learning rate per 256 images (scaled by batch/256), unless ``learningRate`` is set.

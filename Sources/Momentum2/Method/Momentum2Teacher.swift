@@ -121,15 +121,40 @@ public final class Momentum2Teacher {
         let k = step
         let m = try emaUpdate()
         let alpha = teacherBNMomentum
-        let (value, q1) = viewsInParallel ? try stepViewsInParallel(x1, x2) : try stepViewsInTurn(x1, x2)
+        // SyncBN's collectives must run one after the other, never from two branches at once.
+        let branches = viewsInParallel && !(config.syncBN && dataParallel != nil)
+        var value: TensorScalar = 0, q1 = Tensor(scalar: 0)
+        func views() throws { (value, q1) = branches ? try stepViewsInParallel(x1, x2) : try stepViewsInTurn(x1, x2) }
+        var spread: TensorScalar
+        if let dataParallel {
+            // Every rank takes part in every collective, even with a non-finite loss (no
+            // gradients then, zeros in the buckets); the averaged loss tells them all.
+            try dataParallel.reduceGradients(views)
+            let local = value.isFinite ? try Momentum2Teacher.outputStd(q1) : .nan
+            let averaged = try dataParallel.reduceStepValues(loss: Double(value), spread: Double(local))
+            (value, spread) = (TensorScalar(averaged.loss), TensorScalar(averaged.spread))
+        } else {
+            try views()
+            spread = value.isFinite ? try Momentum2Teacher.outputStd(q1) : .nan
+        }
         guard value.isFinite else {
             optimizer.zeroGrad()
             throw TrainingError.nonFiniteLoss(step: k, value: value)
         }
-        let spread = try Momentum2Teacher.outputStd(q1)
         let lr = try optimizerStep()
         return StepResult(step: k, loss: value, learningRate: lr, teacherMomentum: TensorScalar(m), bnMomentum: alpha, outputStd: spread)
     }
+
+    /// Data-parallel training over `group` from now on (``DataParallel``): the caller gives
+    /// each rank its part of every global batch; a world of one changes nothing.
+    /// - Parameter bucketBytes: the gradient buckets' target size (``DataParallel/bucketBytes``).
+    public func distribute(over group: ProcessGroup, bucketBytes: Int? = nil) throws {
+        guard group.size > 1 else { return }
+        dataParallel = try DataParallel(self, group: group, bucketBytes: bucketBytes)
+    }
+
+    /// The data-parallel side of ``step(_:_:)``, when training over several ranks.
+    public private(set) var dataParallel: DataParallel?
 
     /// Forwards, loss and (for a finite loss) backward, one piece after the other.
     /// - Returns: the loss and q1.
@@ -198,23 +223,5 @@ public final class Momentum2Teacher {
         }
         self.step = step
         try optimizer.loadState(optimizerState)
-    }
-}
-
-/// Why training stopped.
-public enum TrainingError: Error, CustomStringConvertible, Equatable {
-    /// The loss of step `step` was `value` (NaN or infinite); that step's optimizer update was
-    /// not applied.
-    case nonFiniteLoss(step: Int, value: TensorScalar)
-    /// A checkpoint was refused: not an m2t checkpoint, corrupt, written by the other precision,
-    /// or not matching the method.
-    case badCheckpoint(reason: String)
-
-    /// The message, e.g. `checkpoint refused: …`.
-    public var description: String {
-        switch self {
-        case let .nonFiniteLoss(step, value): return "the loss became \(value) at step \(step); training stopped (the last good checkpoint is kept)"
-        case let .badCheckpoint(reason): return "checkpoint refused: \(reason)"
-        }
     }
 }

@@ -14,6 +14,9 @@ public struct TrainerState: Codable, Sendable, Equatable {
     public var lastLoss: TensorScalar?
     /// Seconds of training so far.
     public var elapsed: Double
+    /// Ranks of the data-parallel run that wrote the checkpoint (nil: one process). A run
+    /// may resume with another number: the data order is global.
+    public var worldSize: Int?
     /// Free-form settings of the run: `m2t pretrain` records its experiment here
     /// (``experiment``), for `m2t eval` and `--resume`.
     public var run: [String: String] = [:]
@@ -58,20 +61,32 @@ public enum Checkpoint {
         try writeAtomically(try encoder.encode(state), to: url.deletingPathExtension().appendingPathExtension("json"))
     }
 
+    /// FNV-1a over every tensor's key and the bytes of its elements, in key order, as hex.
+    static func checksum(of tensors: [(String, Tensor)]) -> String { String(checksumValue(of: tensors), radix: 16) }
+
     /// FNV-1a over every tensor's key and the bytes of its elements, in key order.
-    static func checksum(of tensors: [(String, Tensor)]) -> String {
+    static func checksumValue(of tensors: [(String, Tensor)]) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ byte: UInt8) { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
         for (k, t) in tensors.sorted(by: { $0.0 < $1.0 }) {
             for b in k.utf8 { mix(b) }
             for v in t.scalars { var bits = v.bitPattern; for _ in 0..<MemoryLayout<TensorScalar>.size { mix(UInt8(bits & 0xff)); bits >>= 8 } }
         }
-        return String(h, radix: 16)
+        return h
     }
 
     /// Reads a checkpoint, verifying its structure and checksum.
     public static func read(_ url: URL) throws -> (tensors: [String: Tensor], state: TrainerState) {
-        let (tensors, metadata) = try SafeTensors.read(url)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw StateDictError.unreadable(file: url.path, reason: error.localizedDescription)
+        }
+        return try read(data, url: url)
+    }
+
+    /// Decodes a checkpoint's bytes (read from `url`), verifying its structure and checksum.
+    static func read(_ data: Data, url: URL) throws -> (tensors: [String: Tensor], state: TrainerState) {
+        let (tensors, metadata) = try SafeTensors.decode(data, file: url.path)
         guard metadata["format"] == "m2t-checkpoint-1", let json = metadata["trainer_state"] else {
             throw TrainingError.badCheckpoint(reason: "\(url.path) is not an m2t checkpoint (no trainer state in its metadata)")
         }
@@ -94,8 +109,16 @@ public enum Checkpoint {
 
     /// Reads a checkpoint once and builds the method from it, restoring every tensor, counter
     /// and BN state: what both `--resume` and `m2t eval` start from.
-    public static func restore(_ url: URL) throws -> RestoredRun {
-        let (tensors, state) = try read(url)
+    /// - Parameter group: in a data-parallel run, rank 0 reads the file and every rank
+    ///   restores from its bytes (other machines need not see the file).
+    public static func restore(_ url: URL, group: ProcessGroup? = nil) throws -> RestoredRun {
+        let (tensors, state): ([String: Tensor], TrainerState)
+        if let group {
+            let bytes = try group.shareFromRoot { [UInt8](try Data(contentsOf: url)) }
+            (tensors, state) = try read(Data(bytes), url: url)
+        } else {
+            (tensors, state) = try read(url)
+        }
         let m2 = try Momentum2Teacher(config: state.method)
         try m2.student.loadStateDict(tensors, strict: true, prefix: "student.")
         try m2.teacher.loadStateDict(tensors, strict: true, prefix: "teacher.")

@@ -21,8 +21,9 @@ public struct TrainerOptions {
     public var timeBudget: TimeBudget?
     /// Receives progress and notes; nil: a silent run.
     public var observer: TrainingObserver?
-    /// Polled before every step, where a request checkpoints and stops the run, and by the kNN
-    /// monitor between batches, where a request throws ``Interrupted`` (no checkpoint).
+    /// A stop request: polled before every step and by the kNN monitor between batches; the
+    /// run then writes its checkpoint and stops (a data-parallel run stops every rank after
+    /// the step in which any rank saw the request).
     public var cancellation: CancellationToken?
 
     /// Options writing into `outputDirectory` (nil: nothing is written).
@@ -46,6 +47,9 @@ public struct TrainingSummary: Codable, Sendable {
     /// Why the run stopped before its end ("interrupted", a non-finite loss); nil when it
     /// ended normally (at its last step, its stop step or its deadline).
     public var stoppedEarly: String?
+    /// In a data-parallel run, the fraction of gradient communication hidden behind
+    /// backward (``DataParallel/hiddenFraction``); nil in one process.
+    public var communicationHidden: Double?
 }
 
 /// The training loop that `m2t pretrain` and the language's `pretrain(…)` both drive: steps
@@ -96,6 +100,12 @@ public final class Trainer {
     }
 
     /// Trains until the total steps, the stop step, the deadline, or a stop request.
+    ///
+    /// In a data-parallel run (``Momentum2Teacher/dataParallel``) every rank runs this loop
+    /// on its part of each batch, and every decision that ends or re-sizes the run is taken
+    /// by all ranks at the same step: a stop request (any rank's), the deadline and the time
+    /// budget's re-sizes (rank 0's clock) travel in the step's small all-reduce and apply
+    /// after it.
     public func run() throws -> TrainingSummary {
         var total = min(m2.config.totalSteps, options.stopAtStep ?? .max)
         let start = Date(), firstStep = m2.step
@@ -103,17 +113,30 @@ public final class Trainer {
         var rate = 0.0
         var stopped: String?
         var resizer = options.timeBudget.flatMap { m2.step <= $0.measureFrom && options.stopAtStep == nil ? BudgetResizer($0) : nil }
-        while m2.step < total {
-            if options.cancellation?.isCancelled ?? false {
-                try checkpoint(start: start, name: "last")
-                tell(.note("interrupted at step \(m2.step): checkpoint saved"))
-                stopped = "interrupted"
+        let parallel = m2.dataParallel
+        var proposedTotal: Int?
+        func interrupted() throws {
+            try checkpoint(start: start, name: "last")
+            tell(.note("interrupted at step \(m2.step): checkpoint saved"))
+            stopped = "interrupted"
+        }
+        func deadlinePassed() -> Bool { options.deadline.map { m2.step < total && Date() >= $0 } ?? false }
+        training: while m2.step < total {
+            if parallel == nil, options.cancellation?.isCancelled ?? false {
+                try interrupted()
                 break
             }
             guard let (x1, x2, _) = try loader.nextPair() else {
-                try endOfEpoch(start: start)
+                do {
+                    try endOfEpoch(start: start)
+                } catch is Interrupted {
+                    try interrupted()
+                    break
+                }
                 continue
             }
+            parallel?.control = [options.cancellation?.isCancelled ?? false ? 1 : 0, deadlinePassed() ? 1 : 0, Double(proposedTotal ?? 0)]
+            proposedTotal = nil
             let r: StepResult
             do {
                 r = try m2.step(x1, x2)
@@ -123,7 +146,7 @@ public final class Trainer {
                 break
             }
             lastLoss = r.loss
-            imagesSinceLog += x1.shape[0]
+            imagesSinceLog += x1.shape[0] * (parallel?.group.size ?? 1)
             let now = Date()
             if now.timeIntervalSince(logStart) >= 1 || m2.step == total {
                 rate = Double(imagesSinceLog) / now.timeIntervalSince(logStart)
@@ -134,39 +157,69 @@ public final class Trainer {
             if logged { metrics.append(MetricRecord(r, epoch: loader.state.epoch, elapsed: elapsed, imagesPerSecond: rate)) }
             tell(.step(TrainingProgress(result: r, total: total, epoch: loader.state.epoch, imagesPerSecond: rate, elapsed: elapsed,
                                         elapsedInRun: now.timeIntervalSince(start), firstStep: firstStep, isLogged: logged)))
-            if let k = try resizer?.resize(m2, total: total, now: now, batchesPerEpoch: loader.batchesPerEpoch,
-                                           monitor: (monitorRuns, monitorSeconds), tell: tell) {
-                total = k
+            let proposal = try resizer?.propose(step: m2.step, total: total, now: now, batchesPerEpoch: loader.batchesPerEpoch,
+                                                monitor: (monitorRuns, monitorSeconds), tell: tell)
+            if let parallel {
+                let c = parallel.reducedControl
+                proposedTotal = proposal
+                // Rank 0 proposed it a step ago, as at least one more step than it had then.
+                if c.count == 3, c[2] > 0 { total = try resize(to: max(Int(c[2]), m2.step + 1)) }
+                if c.count == 3, c[0] > 0 {
+                    try interrupted()
+                    break training
+                }
+                if m2.step % parallel.checksumEvery == 0 { try parallel.verifyIdentical(m2) }
+                if m2.step % options.checkpointEvery == 0 { try checkpoint(start: start, name: "last") }
+                if c.count == 3, c[1] > 0 { tell(.note("the time ran out at step \(m2.step) of \(total); the schedules stop short")); break }
+                continue
             }
+            if let proposal { total = try resize(to: proposal) }
             if m2.step % options.checkpointEvery == 0 { try checkpoint(start: start, name: "last") }
-            if let deadline = options.deadline, m2.step < total, Date() >= deadline {
+            if deadlinePassed() {
                 tell(.note("the time ran out at step \(m2.step) of \(total); the schedules stop short"))
                 break
             }
         }
         var knn: Double?
         if stopped == nil {
-            knn = try runMonitor(start: start)
+            do {
+                knn = try runMonitor(start: start)
+            } catch is Interrupted {
+                tell(.note("the final kNN monitor run was interrupted"))
+            }
             try checkpoint(start: start, name: "last")
         }
+        try parallel?.verifyIdentical(m2)
+        try parallel?.group.barrier()
         let seconds = Date().timeIntervalSince(start)
         return TrainingSummary(steps: m2.step, epochs: Double(m2.step) / Double(max(loader.batchesPerEpoch, 1)), seconds: seconds,
                                imagesPerSecond: Double(m2.step) * Double(m2.config.batch) / max(elapsedBefore + seconds, 1e-9),
-                               finalLoss: lastLoss, knnTop1: knn, stoppedEarly: stopped)
+                               finalLoss: lastLoss, knnTop1: knn, stoppedEarly: stopped,
+                               communicationHidden: parallel.map(\.hiddenFraction))
+    }
+
+    /// Re-sizes the schedules to end at `k` steps; returns the new total.
+    private func resize(to k: Int) throws -> Int {
+        try m2.resizeSchedules(totalSteps: k)
+        return k
     }
 
     private func tell(_ event: TrainingEvent) { options.observer?(event) }
 
+    /// The kNN monitor and a checkpoint (rank 0), then, in a data-parallel run, a barrier:
+    /// the other ranks wait there without spinning, leaving the cores to the monitor.
     private func endOfEpoch(start: Date) throws {
         try runMonitor(start: start)
         try checkpoint(start: start, name: "last")
+        try m2.dataParallel?.group.barrier()
     }
 
     @discardableResult
     private func runMonitor(start: Date) throws -> Double? {
         guard options.monitorKNN, let monitor else { return nil }
         let t0 = Date()
-        let acc = try monitor.evaluate(m2.teacher.backbone, cancellation: options.cancellation)
+        // In a data-parallel run a stop request waits for the next step, where all ranks agree.
+        let acc = try monitor.evaluate(m2.teacher.backbone, cancellation: m2.dataParallel == nil ? options.cancellation : nil)
         let cost = Date().timeIntervalSince(t0)
         (monitorRuns, monitorSeconds) = (monitorRuns + 1, monitorSeconds + cost)
         var rec = MetricRecord(kind: "knn", step: max(m2.step - 1, 0), epoch: loader.state.epoch, elapsed: elapsedBefore + Date().timeIntervalSince(start))
@@ -184,8 +237,9 @@ public final class Trainer {
     /// Writes `<name>.safetensors` (+ `.json`) atomically into the output directory.
     public func checkpoint(start: Date, name: String) throws {
         guard let dir = options.outputDirectory else { return }
-        let state = TrainerState(step: m2.step, method: m2.config, loader: loader.state, teacherBN: Checkpoint.teacherBNStates(m2),
+        var state = TrainerState(step: m2.step, method: m2.config, loader: loader.state, teacherBN: Checkpoint.teacherBNStates(m2),
                                  lastLoss: lastLoss, elapsed: elapsedBefore + Date().timeIntervalSince(start), run: runInfo)
+        state.worldSize = m2.dataParallel?.group.size
         try Checkpoint.save(m2, state: state, to: dir.appendingPathComponent("\(name).safetensors"))
     }
 }
@@ -203,22 +257,21 @@ private struct BudgetResizer {
     }
 
     /// After a step: opens the window at ``TimeBudget/measureFrom``; at a re-size step,
-    /// re-sizes the schedules from the window's seconds per step (checkpoints included,
-    /// monitor runs not) and returns the new total if it changed.
-    mutating func resize(_ m2: Momentum2Teacher, total: Int, now: Date, batchesPerEpoch: Int,
-                         monitor: (runs: Int, seconds: Double), tell: (TrainingEvent) -> Void) throws -> Int? {
-        if m2.step == budget.measureFrom { window = (now, m2.step, monitor.seconds) }
-        guard let at = next, m2.step == at.step, let w = window else { return nil }
-        let perStep = (now.timeIntervalSince(w.start) - (monitor.seconds - w.monitorSeconds)) / Double(m2.step - w.step)
-        window = (now, m2.step, monitor.seconds)
+    /// works out from the window's seconds per step (checkpoints included, monitor runs not)
+    /// how many steps fit, and returns that total if it differs (the trainer applies it).
+    mutating func propose(step: Int, total: Int, now: Date, batchesPerEpoch: Int,
+                          monitor: (runs: Int, seconds: Double), tell: (TrainingEvent) -> Void) throws -> Int? {
+        if step == budget.measureFrom { window = (now, step, monitor.seconds) }
+        guard let at = next, step == at.step, let w = window else { return nil }
+        let perStep = (now.timeIntervalSince(w.start) - (monitor.seconds - w.monitorSeconds)) / Double(step - w.step)
+        window = (now, step, monitor.seconds)
         var b = budget
         if monitor.runs > 0 { b.monitorSeconds = monitor.seconds / Double(monitor.runs) }
-        let k = b.totalSteps(step: m2.step, perStep: perStep, batchesPerEpoch: batchesPerEpoch, now: now)
-        next = budget.nextResize(after: m2.step, total: k, done: at.done)
+        let k = b.totalSteps(step: step, perStep: perStep, batchesPerEpoch: batchesPerEpoch, now: now)
+        next = budget.nextResize(after: step, total: k, done: at.done)
         guard k != total else { return nil }
-        try m2.resizeSchedules(totalSteps: k)
         tell(.note(String(format: "time budget: %.4f s/step over steps %d–%d → schedules re-sized from %d to %d steps (%.2f epochs)",
-                          perStep, w.step, m2.step, total, k, Double(k) / Double(max(batchesPerEpoch, 1)))))
+                          perStep, w.step, step, total, k, Double(k) / Double(max(batchesPerEpoch, 1)))))
         return k
     }
 }

@@ -14,33 +14,40 @@ final class InterruptWatcher {
     /// Becomes readable after each Ctrl-C; the line editor polls it.
     let readFD: Int32
     private let writeFD: Int32
-    private let source: DispatchSourceSignal
+    private var sources: [DispatchSourceSignal] = []
     private let lock = NSLock()
     private var target: (() -> Void)?
     private var presses = 0
     private let secondPressExits: Bool
 
-    /// - Parameter secondPressExits: whether a second Ctrl-C ends the process at once (exit
-    ///   code 130), for commands whose stop request may take a while to be honoured.
-    init(secondPressExits: Bool = false) {
+    /// - Parameters:
+    ///   - secondPressExits: whether a second Ctrl-C ends the process at once (exit code
+    ///     130), for commands whose stop request may take a while to be honoured.
+    ///   - alsoOnTermination: SIGTERM and SIGUSR1 ask for the same stop (under `mpirun`, which
+    ///     turns a Ctrl-C into SIGTERM for the ranks a second before killing them, and
+    ///     forwards SIGUSR1: docs/distributed.md).
+    init(secondPressExits: Bool = false, alsoOnTermination: Bool = false) {
         self.secondPressExits = secondPressExits
         var fds: [Int32] = [0, 0]
         if pipe(&fds) != 0 { fds = [-1, -1] }
         readFD = fds[0]
         writeFD = fds[1]
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [unowned self] in self.fire() }
-        source.resume()
+        for number in alsoOnTermination ? [SIGINT, SIGTERM, SIGUSR1] : [SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [unowned self] in self.fire() }
+            source.resume()
+            sources.append(source)
+        }
     }
 
     /// A watcher for a command: each Ctrl-C cancels `token`, and a second one exits.
-    convenience init(cancelling token: CancellationToken) {
-        self.init(secondPressExits: true)
+    convenience init(cancelling token: CancellationToken, alsoOnTermination: Bool = false) {
+        self.init(secondPressExits: true, alsoOnTermination: alsoOnTermination)
         watch { token.cancel() }
     }
 
-    deinit { source.cancel() }
+    deinit { for s in sources { s.cancel() } }
 
     /// What Ctrl-C stops from now on (the current session's `interrupt`).
     func watch(_ stop: @escaping () -> Void) {
@@ -57,7 +64,10 @@ final class InterruptWatcher {
         lock.unlock()
         if secondPressExits {
             if again { _exit(130) }
-            FileHandle.standardError.write(Data("\ninterrupt: stopping (Ctrl-C again to quit at once)\n".utf8))
+            // Under mpirun only rank 0 speaks.
+            if ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_RANK"].map({ $0 == "0" }) ?? true {
+                FileHandle.standardError.write(Data("\ninterrupt: stopping (Ctrl-C again to quit at once)\n".utf8))
+            }
         }
         stop?()
         var byte: UInt8 = 3

@@ -6,8 +6,8 @@ import Momentum2
 enum MethodBuiltins {
     static let all: [BuiltinFunction] = [
         BuiltinFunction("momentum2_teacher",
-                        "backbone, hidden=512, out=128, batch=64, steps=1000, m0=0.99, lr=nil, base_lr=0.05, warmup=0, teacher_bn=\"momentum\", ema=true, optimizer=\"sgd\", momentum=0.9, weight_decay=0.0001, seed=0",
-                        doc: "The Momentum² Teacher around a ResNet backbone: student (backbone → projector → predictor) and EMA teacher (momentum BN), with schedules over `steps`. lr is absolute; otherwise base_lr·batch/256.",
+                        "backbone, hidden=512, out=128, batch=64, steps=1000, m0=0.99, lr=nil, base_lr=0.05, warmup=0, teacher_bn=\"momentum\", ema=true, optimizer=\"sgd\", momentum=0.9, weight_decay=0.0001, seed=0, sync_bn=false",
+                        doc: "The Momentum² Teacher around a ResNet backbone: student (backbone → projector → predictor) and EMA teacher (momentum BN), with schedules over `steps`. lr is absolute; otherwise base_lr·batch/256. Under mpirun it trains data-parallel over the ranks (`batch` is the global batch); sync_bn: BN over the whole global batch instead of each rank's.",
                         example: "let m2 = momentum2_teacher(backbone: resnet18(width: 16, channels: 1, stem: \"small\"), batch: 32, steps: 500)") { a in
             guard case .object(let bo as ModuleObject) = a["backbone"], let backbone = bo.module as? ResNet else {
                 throw a.fail("backbone", "a ResNet (resnet18(…), resnet34(…), resnet50(…))")
@@ -29,10 +29,17 @@ enum MethodBuiltins {
             c.momentum = try a.double("momentum")
             c.weightDecay = try a.double("weight_decay")
             c.seed = try a.optionalSeed("seed") ?? 0
+            c.syncBN = try a.bool("sync_bn")
             let m2 = try Momentum2Teacher(config: c)
             // Start from the given backbone's weights (it may have been trained or loaded).
             try m2.student.backbone.loadStateDict(Dictionary(uniqueKeysWithValues: backbone.stateDict()))
             try m2.teacher.copyParameters(from: m2.student)
+            if let world = try DistributedBuiltins.world() {
+                guard c.batch % world.size == 0 else {
+                    throw RuntimeFailure("momentum2_teacher: a batch of \(c.batch) does not split evenly over \(world.size) ranks")
+                }
+                try m2.distribute(over: world)
+            }
             return .object(try MethodObject(m2))
         },
         BuiltinFunction("pretrain", "m2, data, epochs=nil, steps=nil, minutes=nil, output=nil, test=nil, seed=0, log_every=20, verbose=true",

@@ -40,20 +40,24 @@ struct ScriptPretraining {
     var m2: Momentum2Teacher { method.m2 }
 
     func run() throws -> Value {
-        let loader = try DataLoader(dataset: data.dataset, batchSize: m2.config.batch, views: .pair(data.views), seed: seed)
+        let group = m2.dataParallel?.group
+        let leader = (group?.rank ?? 0) == 0
+        let loader = try DataLoader(dataset: data.dataset, batchSize: m2.config.batch, views: .pair(data.views), seed: seed,
+                                    shard: group.map { ($0.rank, $0.size) })
         guard loader.batchesPerEpoch > 0 else {
             throw RuntimeFailure("pretrain: the dataset has \(data.dataset.count) images, fewer than one batch of \(m2.config.batch)")
         }
         let first = m2.step
-        var options = TrainerOptions(outputDirectory: output.map { URL(fileURLWithPath: $0) })
+        // Under mpirun rank 0 writes, monitors and keeps the clock (docs/distributed.md).
+        var options = TrainerOptions(outputDirectory: leader ? output.map { URL(fileURLWithPath: $0) } : nil)
         options.logEvery = logEvery
         if let s = budget.steps { options.stopAtStep = first + s }
         if let e = budget.epochs { options.stopAtStep = first + max(1, Int(e * Double(loader.batchesPerEpoch))) }
         let start = Date()
-        options.deadline = budget.minutes.map { start.addingTimeInterval($0 * 60) }
+        options.deadline = leader ? budget.minutes.map { start.addingTimeInterval($0 * 60) } : nil
         options.cancellation = interpreter.interrupt
-        if verbose, let progress = interpreter.progress { options.observer = { progress(ProgressReport($0)) } }
-        let monitor = Experiment.monitor(train: data.dataset, test: test?.dataset, pipeline: data.evaluation, seed: seed)
+        if verbose, leader, let progress = interpreter.progress { options.observer = { progress(ProgressReport($0)) } }
+        let monitor = leader ? Experiment.monitor(train: data.dataset, test: test?.dataset, pipeline: data.evaluation, seed: seed) : nil
         options.monitorKNN = monitor != nil
         let trainer = try Trainer(m2: m2, loader: loader, monitor: monitor, options: options)
         let earlier = trainer.metrics.records.count
