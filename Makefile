@@ -58,8 +58,8 @@ test-f64: deps
 	$(SWIFT) build $(F64) --build-tests
 	$(SWIFT) test $(F64) --skip-build --disable-swift-testing --filter '$(F64_TESTS)'
 
-# Every suite under AddressSanitizer and LeakSanitizer (about 13 minutes from clean on two
-# cores: an 8-minute build, then the tests). Not part of `make test`.
+# Every suite under AddressSanitizer and LeakSanitizer (about 12 minutes from clean on two
+# free cores: an 8½-minute build, then 3–4 minutes of tests). Not part of `make test`.
 test-asan: deps
 	$(SWIFT) build $(ASAN) --build-tests
 	$(ASAN_ENV) $(SWIFT) test $(ASAN) --skip-build --disable-swift-testing
