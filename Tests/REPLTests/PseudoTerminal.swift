@@ -132,17 +132,19 @@ final class PseudoTerminal {
 
 /// The `m2t` built next to this test bundle (`.build/<triple>/<configuration>/m2t`).
 func builtM2T(file: String = #filePath) -> String? {
-    var candidates: [URL] = []
+    func executable(_ candidates: [URL]) -> String? {
+        candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }?.path
+    }
     // The test runner lives in the build products directory, next to the executable.
     if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
         var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // A bundle directory (macOS layout): go up past "….xctest/Contents/MacOS".
         while dir.path.contains(".xctest") { dir.deleteLastPathComponent() }
-        candidates.append(dir.appendingPathComponent("m2t"))
+        if let path = executable([dir.appendingPathComponent("m2t")]) { return path }
     }
-    candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("m2t"))
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-        candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("m2t"))
-    }
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }?.path
+    if let path = executable([Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("m2t")]) { return path }
+    // Last, because corelibs Foundation's `Bundle.allBundles` leaks the list it returned
+    // before whenever the set of bundles changed (LeakSanitizer reports it: docs/sanitizers.md).
+    return executable(Bundle.allBundles.filter { $0.bundlePath.hasSuffix(".xctest") }
+        .map { $0.bundleURL.deletingLastPathComponent().appendingPathComponent("m2t") })
 }

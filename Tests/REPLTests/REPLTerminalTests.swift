@@ -21,8 +21,12 @@ final class REPLTerminalTests: XCTestCase {
 
     func startREPL(arguments: [String] = [], term: String = "dumb") throws -> PseudoTerminal {
         let binary = try XCTUnwrap(builtM2T(), "m2t was not built next to the tests (swift build --build-tests builds it)")
-        let env = ["TERM": term, "HOME": directory.path, "M2T_HISTORY": history.path,
-                   "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "LANG": "C.UTF-8", "SWIFT_BACKTRACE": "interactive=no"]
+        let parent = ProcessInfo.processInfo.environment
+        var env = ["TERM": term, "HOME": directory.path, "M2T_HISTORY": history.path,
+                   "PATH": parent["PATH"] ?? "/usr/bin:/bin", "LANG": "C.UTF-8", "SWIFT_BACKTRACE": "interactive=no"]
+        // Under `make test-asan` the child runs with the same sanitizer settings (leak
+        // checking, suppressions) as the tests: docs/sanitizers.md.
+        for key in ["ASAN_OPTIONS", "LSAN_OPTIONS"] { env[key] = parent[key] }
         return try PseudoTerminal(executable: binary, arguments: arguments, environment: env)
     }
 

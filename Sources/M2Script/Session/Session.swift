@@ -123,11 +123,18 @@ public final class Session {
     }
 
     private func onLargeStack(_ body: @escaping () -> Outcome) -> Outcome {
-        final class Box: @unchecked Sendable { var outcome: Outcome = .value(.nil) }
+        final class Box: @unchecked Sendable {
+            var body: (() -> Outcome)?
+            var outcome: Outcome = .value(.nil)
+        }
         let box = Box()
+        box.body = body
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            box.outcome = body()
+            box.outcome = box.body!()
+            // The thread lets go of its closure only as it ends, after `done`: release the
+            // run (its syntax tree) here, so that nothing of it outlives the return.
+            box.body = nil
             done.signal()
         }
         thread.stackSize = stackSize
