@@ -2,7 +2,7 @@
 // M2T — Momentum² Teacher, explorable and runnable.
 //
 // Targets are layered (SPEC §3): system libraries ← M2Tensor ← M2NN ← M2Data / Momentum2
-// ← M2Script ← m2t. Dependencies only point down.
+// ← M2Script ← M2Jupyter ← m2t. Dependencies only point down.
 import PackageDescription
 
 /// Numeric targets are compiled with `-Ounchecked` in release builds: their hot loops index
@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "M2Data", targets: ["M2Data"]),
         .library(name: "Momentum2", targets: ["Momentum2"]),
         .library(name: "M2Script", targets: ["M2Script"]),
+        .library(name: "M2Jupyter", targets: ["M2Jupyter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,16 +32,20 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "M2Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "M2NN", dependencies: ["M2Tensor"], swiftSettings: fastMath),
         .target(name: "M2Data", dependencies: ["M2Tensor", "CZlib", "CPNG", "CJPEG"], swiftSettings: fastMath),
         .target(name: "Momentum2", dependencies: ["M2NN", "M2Data"], swiftSettings: fastMath),
         .target(name: "M2Script", dependencies: ["M2Tensor", "M2NN", "M2Data", "Momentum2"]),
+        // The Jupyter kernel (ZeroMQ, HMAC signatures) and the .ipynb format.
+        .target(name: "M2Jupyter", dependencies: ["M2Script", "M2Data", "CZMQ", "CCrypto"]),
         .executableTarget(
             name: "m2t",
             dependencies: [
-                "M2Script", "CReadline",
+                "M2Script", "M2Jupyter", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -50,6 +55,7 @@ let package = Package(
         .testTarget(name: "Momentum2Tests", dependencies: ["Momentum2"], resources: [.copy("Fixtures")]),
         .testTarget(name: "M2ScriptTests", dependencies: ["M2Script"], exclude: ["Scripts"]),
         .testTarget(name: "REPLTests", dependencies: ["M2Script"]),
+        .testTarget(name: "M2JupyterTests", dependencies: ["M2Jupyter", "M2Script"]),
     ],
     swiftLanguageModes: [.v5]
 )
