@@ -7,7 +7,7 @@ import M2Script
 /// `update_display_data` rewrites in place.
 ///
 /// Called from the thread that runs the cell (the session's output, plot sink and progress)
-/// and from the shell loop (``begin(parent:)``, ``flush()``); everything is under one lock.
+/// and from the shell loop (``begin(parent:silent:)``, ``end()``); everything is under one lock.
 final class CellOutput: @unchecked Sendable {
     /// Longest time printed text waits before it is sent.
     static let coalescing = 0.05
@@ -31,7 +31,6 @@ final class CellOutput: @unchecked Sendable {
 
     /// Starts a cell: its outputs answer `parent`.
     func begin(parent: Message, silent: Bool) {
-        flush()
         lock.lock()
         self.parent = parent
         quiet = silent
@@ -69,13 +68,6 @@ final class CellOutput: @unchecked Sendable {
                 self.lock.unlock()
             }
         }
-    }
-
-    /// Sends the printed text not yet sent (before a display, a result or the reply).
-    func flush() {
-        lock.lock()
-        sendPendingLocked()
-        lock.unlock()
     }
 
     private func sendPendingLocked() {

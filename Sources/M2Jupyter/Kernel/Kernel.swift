@@ -23,14 +23,12 @@ public final class Kernel: @unchecked Sendable {
     /// The kernel's implementation version (kernel_info).
     public static let version = "0.1.0"
 
-    let connection: ConnectionInfo
     let signer: Signer
     let sessionID = UUID().uuidString.lowercased()
     private let context: UnsafeMutableRawPointer
     private let shell, control, stdin, heartbeat: Socket
     let publisher: Publisher
     let output: CellOutput
-    let sink: KernelPlotSink
     /// The language session: every cell runs in it, so variables persist.
     let session: Session
     /// `execution_count`: the number of cells run with `store_history`.
@@ -41,7 +39,6 @@ public final class Kernel: @unchecked Sendable {
     /// Binds the five channels of `connection`.
     /// - Throws: ``KernelError`` when a port cannot be bound.
     public init(connection: ConnectionInfo) throws {
-        self.connection = connection
         signer = Signer(key: connection.key)
         guard let ctx = zmq_ctx_new() else { throw KernelError.zmq("zmq_ctx_new", Socket.lastError) }
         context = ctx
@@ -58,8 +55,7 @@ public final class Kernel: @unchecked Sendable {
         publisher = Publisher(socket: iopub, signer: signer, session: sessionID)
         let output = CellOutput(publisher: publisher)
         self.output = output
-        sink = KernelPlotSink(output: output)
-        session = Session(output: { output.write($0) }, plotSink: sink)
+        session = Session(output: { output.write($0) }, plotSink: KernelPlotSink(output: output))
         session.progress = { output.progress($0) }
     }
 

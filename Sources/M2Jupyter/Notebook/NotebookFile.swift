@@ -61,7 +61,9 @@ public enum NotebookFile {
 
     /// A code cell of a notebook file: its position among all the cells (1-based) and its text.
     public struct CodeCell: Equatable {
+        /// The cell's position among all the notebook's cells, from 1.
         public let number: Int
+        /// The cell's code.
         public let source: String
     }
 
@@ -87,6 +89,8 @@ public enum NotebookFile {
 
 /// Why a notebook file cannot be read.
 public struct NotebookFileError: Error, CustomStringConvertible {
+    /// What is wrong, for `cannot run FILE: …`.
     public let description: String
+    /// An error saying `description`.
     public init(_ description: String) { self.description = description }
 }

@@ -10,6 +10,7 @@ import Foundation
 /// content["code"]?.string            // "1 + 1"
 /// ```
 public enum JSON: Equatable, Sendable {
+    /// `null`, `true`/`false`, integers, other numbers, strings, arrays and objects.
     case null
     case bool(Bool)
     case int(Int)
@@ -38,8 +39,11 @@ public enum JSON: Equatable, Sendable {
         return nil
     }
 
+    /// The text of a string; nil for anything else.
     public var string: String? { if case .string(let s) = self { return s } else { return nil } }
+    /// The value of a boolean; nil for anything else.
     public var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    /// An integer, or a double with an integral value; nil for anything else.
     public var int: Int? {
         switch self {
         case .int(let i): return i
@@ -47,7 +51,9 @@ public enum JSON: Equatable, Sendable {
         default: return nil
         }
     }
+    /// The elements of an array; nil for anything else.
     public var array: [JSON]? { if case .array(let a) = self { return a } else { return nil } }
+    /// The members of an object; nil for anything else.
     public var object: [String: JSON]? { if case .object(let o) = self { return o } else { return nil } }
 }
 
