@@ -1,8 +1,18 @@
 # M2T — install what is missing, build, test, benchmark, run the demo.
-# `make demo` and `make test` are the two commands of the README.
+# `make demo` and `make test` are the two commands of the README; `make lab` opens the
+# lessons in Jupyter.
 
-DEBS := libopenblas-dev libreadline-dev zlib1g-dev libpng-dev libjpeg-dev dataset-fashion-mnist libopenmpi-dev openmpi-bin
+# The engine's libraries; ZeroMQ and OpenSSL's libcrypto for the Jupyter kernel; Jupyter's
+# client library and nbclient for the kernel's tests; Open MPI for data-parallel runs.
+DEBS := libopenblas-dev libreadline-dev zlib1g-dev libpng-dev libjpeg-dev dataset-fashion-mnist \
+        libzmq3-dev libssl-dev python3-jupyter-client python3-nbclient python3-nbformat \
+        libopenmpi-dev openmpi-bin
+# `make lab` only: Jupyter Notebook (the classic Notebook 6 is what Debian packages).
+LAB_DEBS := jupyter-notebook
 SWIFT ?= swift
+# Debian's Python, the one python3-jupyter-client and python3-nbclient are installed for
+# (a python3 earlier on PATH, e.g. pyenv's, would not find them).
+PYTHON ?= /usr/bin/python3
 # Swift compiles for baseline x86-64 (SSE2) unless told otherwise; on a CPU with AVX2 and
 # FMA the engine's own loops (batch norm, elementwise, im2col) use them.
 CPUFLAGS := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo "-Xswiftc -Xcc -Xswiftc -march=x86-64-v3")
@@ -19,14 +29,17 @@ F64_TESTS := M2TensorTests|M2NNTests|Momentum2Tests|MPITests
 ASAN := $(RELEASE) --sanitize=address --scratch-path .build/asan
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/.asan/lsan.supp
 
-.PHONY: all deps build build-f64 test test-f32 test-f64 test-asan bench demo clean
+.PHONY: all deps install-debs build build-f64 test test-f32 test-kernel test-f64 test-asan bench demo notebooks lab clean
 
 all: build
 
 # Installs the Debian packages that are not yet installed (needs root; otherwise prints
 # the command to run).
 deps:
-	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory install-debs PACKAGES="$(DEBS)"
+
+install-debs:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
@@ -45,13 +58,19 @@ build-f64: deps
 	$(SWIFT) build $(F64)
 
 # Tests run optimized: the numerics are too slow in a debug build. `make test` runs every
-# test in the Float32 build, then the numerics (tensor, layers, method) again in the Float64
-# build, where the three reference training steps must match to rel 1e-4.
-test: test-f32 test-f64
+# test in the Float32 build, the Jupyter kernel through Jupyter's client library, then the
+# numerics (tensor, layers, method) again in the Float64 build, where the three reference
+# training steps must match to rel 1e-4.
+test: test-f32 test-kernel test-f64
 
 test-f32: deps
 	$(SWIFT) build $(RELEASE) --build-tests
 	$(SWIFT) test $(RELEASE) --skip-build --disable-swift-testing
+
+# The kernel's protocol, bad input, and every lesson as a notebook through nbclient
+# (Tests/Kernel; the kernelspec goes into a temporary prefix, nothing global is touched).
+test-kernel: build
+	M2T=$(M2T) $(PYTHON) Tests/Kernel/run.py
 
 # The language and REPL suites stay out: their golden outputs print Float32 values.
 test-f64: deps
@@ -72,5 +91,20 @@ bench: build
 demo: build
 	$(M2T) pretrain
 
+# The lessons as Jupyter notebooks, generated from lessons/*.m2t (the source) into notebooks/.
+notebooks: build
+	@mkdir -p notebooks
+	@for f in lessons/*.m2t; do \
+	  $(M2T) notebook $$f --format ipynb --no-execute -o notebooks/$$(basename $$f .m2t).ipynb || exit 1; \
+	done
+
+# Jupyter from Debian, the M2T kernelspec for this user, and the lessons opened in it
+# (JupyterLab instead when it is installed, e.g. from PyPI).
+lab: notebooks
+	@$(MAKE) --no-print-directory install-debs PACKAGES="$(LAB_DEBS)"
+	$(M2T) kernel install --user
+	@root=$$([ "$$(id -u)" = 0 ] && echo --allow-root); \
+	if command -v jupyter-lab >/dev/null; then jupyter lab $$root notebooks; else jupyter notebook $$root notebooks; fi
+
 clean:
-	rm -rf .build
+	rm -rf .build notebooks

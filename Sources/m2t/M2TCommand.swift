@@ -7,7 +7,7 @@ struct M2TCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "m2t",
         abstract: "Momentum² Teacher: explore and run self-supervised pre-training.",
-        subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self, PretrainCommand.self, EvalCommand.self,
+        subcommands: [ReplCommand.self, RunCommand.self, NotebookCommand.self, KernelCommand.self, PretrainCommand.self, EvalCommand.self,
                       ViewsCommand.self, BenchCommand.self, SummaryCommand.self],
         defaultSubcommand: ReplCommand.self)
 }

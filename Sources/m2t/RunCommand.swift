@@ -1,13 +1,17 @@
 import ArgumentParser
 import Foundation
+import M2Jupyter
 import M2Script
 import Momentum2
 
-/// `m2t run FILE.m2t [--set name=value …]`: runs a script in a fresh session.
+/// `m2t run FILE.m2t [--set name=value …]`: runs a script in a fresh session. A Jupyter
+/// notebook (`FILE.ipynb`) runs its code cells in order in one session, as Jupyter would;
+/// errors name the cell: `FILE.ipynb:cell 4:2:7` is line 2, column 7 of the notebook's
+/// fourth cell (Markdown cells counted).
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a .m2t script (exit code 1 and the error with file:line:column on failure).")
+        abstract: "Run a .m2t script or the code cells of a .ipynb notebook (exit code 1 and the error with file:line:column on failure).")
 
     @ArgumentParser.Argument(help: "The script to run.")
     var file: String
@@ -17,6 +21,17 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let source = try RunCommand.readScript(file)
+        let name = (file as NSString).lastPathComponent
+        let chunks: [(source: String, file: String)]
+        if (file as NSString).pathExtension.lowercased() == "ipynb" {
+            do {
+                chunks = try NotebookFile.codeCells(Data(source.utf8)).map { ($0.source, "\(name):cell \($0.number)") }
+            } catch {
+                throw ExitMessage("cannot run \(file): \(error)")
+            }
+        } else {
+            chunks = [(source, name)]
+        }
         // Under mpirun every rank runs the script; rank 0 owns the console, the others speak
         // only to report an error, with their rank in front.
         let world = try Distributed.world()
@@ -33,13 +48,12 @@ struct RunCommand: ParsableCommand {
         interrupts.watch { session.interrupt() }
         defer { withExtendedLifetime(interrupts) { progress.finish() } }
 
-        switch session.run(source: source, file: (file as NSString).lastPathComponent) {
-        case .value:
-            return
-        case .failure(let errors):
-            let prefix = world.map { "[rank \($0.rank)] " } ?? ""
-            for e in errors { FileHandle.standardError.write(Data((prefix + e.rendered + "\n").utf8)) }
-            throw ExitCode(1)
+        let prefix = world.map { "[rank \($0.rank)] " } ?? ""
+        for chunk in chunks {
+            if case .failure(let errors) = session.run(source: chunk.source, file: chunk.file) {
+                for e in errors { FileHandle.standardError.write(Data((prefix + e.rendered + "\n").utf8)) }
+                throw ExitCode(1)
+            }
         }
     }
 

@@ -71,13 +71,16 @@ public final class Interpreter {
             last = .nil
             if case .expression(let e) = stmt {
                 last = try evaluate(e, globals)
-                continue
+            } else {
+                switch try execute(stmt, globals) {
+                case .normal: break
+                case .breakLoop, .continueLoop, .returnValue:
+                    throw ScriptError(.runtime, "'break', 'continue' and 'return' must be inside a loop or function", at: stmt.span)
+                }
             }
-            switch try execute(stmt, globals) {
-            case .normal: break
-            case .breakLoop, .continueLoop, .returnValue:
-                throw ScriptError(.runtime, "'break', 'continue' and 'return' must be inside a loop or function", at: stmt.span)
-            }
+            // A builtin that honoured the interrupt itself (pretrain checkpoints and returns)
+            // leaves it pending: the statement fails here even when nothing ticks after it.
+            if interrupt.consume() { throw ScriptError(.interrupted, "interrupted", at: stmt.span) }
         }
         return last
     }

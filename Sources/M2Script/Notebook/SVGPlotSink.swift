@@ -23,6 +23,17 @@ public final class SVGPlotSink: PlotSink {
 
     public func render(_ plot: Plot) { pending.append(svg(plot)) }
 
+    /// A picture becomes an `<svg>` holding the PNG as a `data:` URI, so the page stays one
+    /// file.
+    public func show(_ picture: Picture) {
+        guard let png = try? picture.png() else { return }
+        let (w, h) = (Double(picture.image.width), Double(picture.image.height))
+        var out = "<svg class=\"picture\" viewBox=\"0 0 \(f(w)) \(f(h))\" width=\"\(f(w))\" height=\"\(f(h))\" role=\"img\">"
+        out += "<title>\(Markdown.escape(picture.summary))</title>"
+        out += "<image width=\"\(f(w))\" height=\"\(f(h))\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(Data(png).base64EncodedString())\"/>"
+        pending.append(out + "</svg>")
+    }
+
     /// Returns the recorded SVG and forgets it.
     public func take() -> [String] {
         defer { pending = [] }

@@ -19,10 +19,17 @@ public struct Plot {
     }
 }
 
-/// Where plots go: the terminal by default; a notebook renderer captures them as SVG.
+/// Where plots and pictures go: the terminal by default; a notebook renderer captures them
+/// as SVG, a Jupyter kernel sends them to the frontend.
 public protocol PlotSink: AnyObject {
     /// Renders (or records) one plot.
     func render(_ plot: Plot)
+    /// Shows (or records) one picture; sinks that cannot show images ignore it.
+    func show(_ picture: Picture)
+}
+
+extension PlotSink {
+    public func show(_ picture: Picture) {}
 }
 
 /// Draws plots in the terminal with Unicode block characters: a chart `height` rows tall
@@ -44,6 +51,11 @@ public final class TerminalPlotSink: PlotSink {
 
     public func render(_ plot: Plot) {
         output(TerminalPlotSink.chart(plot, height: height, width: width))
+    }
+
+    /// A terminal shows no pixels: one line says what the picture is.
+    public func show(_ picture: Picture) {
+        output("[\(picture.summary)]\n")
     }
 
     /// One-line sparkline: `▁▂▄█▆▃`.

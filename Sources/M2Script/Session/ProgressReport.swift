@@ -11,3 +11,11 @@ public enum ProgressReport: Sendable, Equatable {
     /// A line of its own, kept: a monitor result, an interruption.
     case note(String)
 }
+
+extension ProgressReport {
+    /// A bar of `width` characters, `█` for the part done and `·` for the rest.
+    public static func bar(_ fraction: Double, width: Int = 24) -> String {
+        let filled = min(width, max(0, Int(Double(width) * fraction)))
+        return String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+    }
+}

@@ -23,10 +23,7 @@ final class ProgressLine: @unchecked Sendable {
                 let finished = fraction >= 1
                 guard finished || Date().timeIntervalSince(lastDraw) > 0.2 else { return }
                 lastDraw = Date()
-                let width = 24
-                let filled = min(width, max(0, Int(Double(width) * fraction)))
-                let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-                write("\r\u{1B}[2K\(bar) \(text)" + (finished ? "\n" : ""))
+                write("\r\u{1B}[2K\(ProgressReport.bar(fraction)) \(text)" + (finished ? "\n" : ""))
                 lineOpen = !finished
             } else if milestone {
                 write(text + "\n")

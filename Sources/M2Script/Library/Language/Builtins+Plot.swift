@@ -1,6 +1,6 @@
 import M2Tensor
 
-/// plot and sparkline.
+/// plot, show and sparkline.
 enum PlotBuiltins {
     /// A list of numbers, a 1-D tensor, or a list of such (several series).
     static func series(_ v: Value) throws -> [[Double]] {
@@ -23,6 +23,14 @@ enum PlotBuiltins {
             let plot = Plot(series: try series(a["values"]), title: text("title"), labels: labels,
                             xLabel: text("xlabel"), yLabel: text("ylabel"))
             a.interpreter.plotSink.render(plot)
+            return .nil
+        },
+        BuiltinFunction("show", "images, title=nil, scale=nil",
+                        doc: "Draws a tensor as a picture: [H, W], [C, H, W] or a batch [N, C, H, W] (C = 1 or 3) in a grid, each image scaled from its minimum (black) to its maximum (white); a notebook shows the pixels, a terminal one line.",
+                        example: "show(m2.views(data.batch(8, seed: 1))[0], title: \"view 1\")") { a in
+            let title = a.isNil("title") ? nil : a["title"].description
+            let picture = try Picture(try a.tensor("images"), title: title, scale: try a.optionalInt("scale"))
+            a.interpreter.plotSink.show(picture)
             return .nil
         },
         BuiltinFunction("sparkline", "values", doc: "A one-line Unicode chart of the values, as a string.",

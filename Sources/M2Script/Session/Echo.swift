@@ -1,13 +1,12 @@
-import M2Script
-
-/// How the REPL shows a result, like a notebook cell: tensors NumPy-style and modules as
-/// trees (their own descriptions), records one field per line with the values aligned.
-enum Echo {
+/// How a result is shown — the REPL's echo, a Jupyter cell's `text/plain` — like a notebook
+/// cell: tensors NumPy-style and modules as trees (their own descriptions), records one field
+/// per line with the values aligned.
+public enum Echo {
     /// Records longer than this on one line are shown one field per line.
-    static let lineWidth = 72
+    public static let lineWidth = 72
 
     /// The text echoed for `value`, or `nil` for values that echo nothing (`nil`).
-    static func text(for value: Value) -> String? {
+    public static func text(for value: Value) -> String? {
         switch value {
         case .nil: return nil
         case .dict(let d): return record(d) ?? value.repr
@@ -17,7 +16,7 @@ enum Echo {
 
     /// `{loss: 0.52, lr: 0.1}` stays on one line; longer records, or ones holding
     /// multi-line values, print as aligned `name: value` lines.
-    static func record(_ d: DictBox) -> String? {
+    public static func record(_ d: DictBox) -> String? {
         var fields: [(String, String)] = []
         for (k, v) in d.entries {
             guard case .string(let name) = k.value, isName(name) else { return nil }
