@@ -99,17 +99,41 @@ public final class Session {
         return "no name '\(name)' in scope"
     }
 
+    /// Runs `body` on a new thread with a stack of ``stackSize`` bytes and waits for that
+    /// thread to end (`pthread_join`), not just for its result: when `run` returns, nothing the
+    /// program captured — its syntax tree, its values — is still held by a thread on its way out.
     private func onLargeStack(_ body: @escaping () -> Outcome) -> Outcome {
-        final class Box: @unchecked Sendable { var outcome: Outcome = .value(.nil) }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            box.outcome = body()
-            done.signal()
+        final class Job {
+            let body: () -> Outcome
+            var outcome: Outcome = .value(.nil)
+            init(_ body: @escaping () -> Outcome) { self.body = body }
         }
-        thread.stackSize = stackSize
-        thread.start()
-        done.wait()
-        return box.outcome
+        let job = Job(body)
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, stackSize)
+        let context = Unmanaged.passRetained(job).toOpaque()
+        #if canImport(Darwin)
+        var thread: pthread_t?
+        #else
+        var thread = pthread_t()
+        #endif
+        let status = pthread_create(&thread, &attributes, { context in
+            let raw: UnsafeMutableRawPointer? = context
+            let job = Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue()
+            job.outcome = job.body()
+            return nil
+        }, context)
+        guard status == 0 else {
+            Unmanaged<Job>.fromOpaque(context).release()
+            return .failure([ScriptError(.runtime, "cannot start a thread with a \(stackSize >> 20) MB stack (error \(status))", at: nil)])
+        }
+        #if canImport(Darwin)
+        pthread_join(thread!, nil)
+        #else
+        pthread_join(thread, nil)
+        #endif
+        return job.outcome
     }
 }
