@@ -14,7 +14,7 @@ M2T := .build/release/m2t
 F64 := $(RELEASE) -Xswiftc -DM2T_FLOAT64 --scratch-path .build/f64
 F64_TESTS := M2TensorTests|M2NNTests|Momentum2Tests
 
-.PHONY: all deps build build-f64 test test-f32 test-f64 bench demo clean
+.PHONY: all deps build build-f64 test test-f32 test-f64 fuzz bench demo clean
 
 all: build
 
@@ -52,6 +52,12 @@ test-f32: deps
 test-f64: deps
 	$(SWIFT) build $(F64) --build-tests
 	$(SWIFT) test $(F64) --skip-build --disable-swift-testing --filter '$(F64_TESTS)'
+
+# Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of the language's scanner, parser
+# and interpreter, from the tests' scripts: 10⁶ executions, fails on any crash, leak or input
+# slower than 10 s (docs/fuzzing.md). `make fuzz FUZZ_RUNS=10000` for a quick look.
+fuzz: deps
+	SWIFT=$(SWIFT) Fuzz/run.sh
 
 bench: build
 	$(M2T) bench --json
