@@ -29,7 +29,7 @@ F64_TESTS := M2TensorTests|M2NNTests|Momentum2Tests|MPITests
 ASAN := $(RELEASE) --sanitize=address --scratch-path .build/asan
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/.asan/lsan.supp
 
-.PHONY: all deps install-debs build build-f64 test test-f32 test-kernel test-f64 test-asan bench demo notebooks lab clean
+.PHONY: all deps install-debs build build-f64 test test-f32 test-kernel test-f64 test-asan fuzz bench demo notebooks lab clean
 
 all: build
 
@@ -82,6 +82,12 @@ test-f64: deps
 test-asan: deps
 	$(SWIFT) build $(ASAN) --build-tests
 	$(ASAN_ENV) $(SWIFT) test $(ASAN) --skip-build --disable-swift-testing
+
+# Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of the language's scanner, parser
+# and interpreter, from the tests' scripts: 10⁶ executions, fails on any crash, leak or input
+# slower than 10 s (docs/fuzzing.md). `make fuzz FUZZ_RUNS=10000` for a quick look.
+fuzz: deps
+	SWIFT=$(SWIFT) Fuzz/run.sh
 
 bench: build
 	$(M2T) bench --json
