@@ -76,7 +76,7 @@ public final class MPIProcessGroup: ProcessGroup {
         try startAllReduceSum(values).wait()
     }
 
-    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) throws {
+    public func allReduceSum(doubles values: UnsafeMutableBufferPointer<Double>) throws {
         try start(values.baseAddress, values.count, m2t_mpi_double()).wait()
     }
 

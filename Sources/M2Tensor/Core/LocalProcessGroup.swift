@@ -10,7 +10,7 @@ import Foundation
 /// DispatchQueue.concurrentPerform(iterations: 2) { r in
 ///     let group = hub.group(rank: r)
 ///     var x: [Double] = [Double(r + 1)]
-///     try! x.withUnsafeMutableBufferPointer { try group.allReduceSum($0) }   // x == [3]
+///     try! x.withUnsafeMutableBufferPointer { try group.allReduceSum(doubles: $0) }   // x == [3]
 /// }
 /// ```
 public final class LocalProcessGroup: ProcessGroup {
@@ -64,7 +64,7 @@ public final class LocalProcessGroup: ProcessGroup {
 
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<TensorScalar>) throws { sum(values) }
 
-    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) throws { sum(values) }
+    public func allReduceSum(doubles values: UnsafeMutableBufferPointer<Double>) throws { sum(values) }
 
     public func startAllReduceSum(_ values: UnsafeMutableBufferPointer<TensorScalar>) throws -> PendingReduction {
         sum(values)

@@ -11,8 +11,9 @@ public protocol ProcessGroup: AnyObject {
     var size: Int { get }
     /// Replaces `values` on every rank by their element-wise sum over the ranks.
     func allReduceSum(_ values: UnsafeMutableBufferPointer<TensorScalar>) throws
-    /// The same for Double values (statistics, control words).
-    func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) throws
+    /// The same for Double values (statistics, control words); a separate label, as
+    /// ``TensorScalar`` is Double in the Float64 build.
+    func allReduceSum(doubles values: UnsafeMutableBufferPointer<Double>) throws
     /// Starts ``allReduceSum(_:)`` of `values` without waiting for it; `values` must stay
     /// alive and untouched until the returned reduction is complete.
     func startAllReduceSum(_ values: UnsafeMutableBufferPointer<TensorScalar>) throws -> PendingReduction

@@ -42,14 +42,14 @@ public func syncBatchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Tens
         return sums
     }
     var count = [Double(N * plane)]
-    try count.withUnsafeMutableBufferPointer { try group.allReduceSum($0) }
+    try count.withUnsafeMutableBufferPointer { try group.allReduceSum(doubles: $0) }
     let n = count[0]
     guard n > 0 else { throw TensorError.invalidArgument(op: "sync_batch_norm", reason: "empty batch") }
     var sums = channelSums { p, k, _ in Double(Kernels.sum(p, k)) }
-    try sums.withUnsafeMutableBufferPointer { try group.allReduceSum($0) }
+    try sums.withUnsafeMutableBufferPointer { try group.allReduceSum(doubles: $0) }
     let bMean = sums.map { TensorScalar($0 / n) }
     var squares = channelSums { p, k, c in Double(BatchNormLoops.sumSquaredDeviation(p, k, bMean[c])) }
-    try squares.withUnsafeMutableBufferPointer { try group.allReduceSum($0) }
+    try squares.withUnsafeMutableBufferPointer { try group.allReduceSum(doubles: $0) }
     let bVar = squares.map { TensorScalar($0 / n) }
     let gamma = weight?.scalars, beta = bias?.scalars
     let rm = runningMean?.scalars, rv = runningVariance?.scalars
@@ -91,7 +91,7 @@ public func syncBatchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Tens
             }
         }
         var global = local
-        try global.withUnsafeMutableBufferPointer { try group.allReduceSum($0) }
+        try global.withUnsafeMutableBufferPointer { try group.allReduceSum(doubles: $0) }
         if x.requiresGrad {
             let dx = try Tensor(uninitializedShape: x.shape)
             let dp = dx.base

@@ -107,8 +107,8 @@ public final class DataParallel {
     func reduceStepValues(loss: Double, spread: Double) throws -> (loss: Double, spread: Double) {
         var words = [loss, spread] + control
         let fixed = words.count
-        for t in statistics { words += t.scalars.map(Double.init) }
-        try words.withUnsafeMutableBufferPointer { try group.allReduceSum($0) }
+        for t in statistics { words += t.scalars.map { Double($0) } }
+        try words.withUnsafeMutableBufferPointer { try group.allReduceSum(doubles: $0) }
         let n = Double(group.size)
         var offset = fixed
         for t in statistics {
