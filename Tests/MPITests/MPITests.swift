@@ -113,4 +113,34 @@ final class MPITests: XCTestCase {
         XCTAssertEqual(try MPIRun.losses(single).count, steps)
         XCTAssertEqual(MPIRun.checkpointStep(single), steps)
     }
+
+    /// Ctrl-C on mpirun (SIGINT to mpirun, which gives the ranks SIGCONT, SIGTERM a second
+    /// later and SIGKILL a second after that): the ranks stop at the same step, rank 0 writes
+    /// the checkpoint of that step and says so once, and the run resumes to its end.
+    func testCtrlCOnMpirunCheckpointsAndResumes() throws {
+        try onlyInTheFloat32Build()
+        let steps = 400
+        let out = dir.appendingPathComponent("ctrlc")
+        // No periodic checkpoint before the end: the one found is the interruption's.
+        let job = try MPIRun.start(ranks: 2, arguments("ctrlc", steps: steps, batch: 16, extra: ["--checkpoint-every", "100000"]))
+        let err = Pipe()
+        job.standardError = err
+        try job.run()
+        let deadline = Date().addingTimeInterval(120)
+        while ((try? MPIRun.losses(out).count) ?? 0) < 10, Date() < deadline, job.isRunning { usleep(50_000) }
+        XCTAssertTrue(job.isRunning, "the run ended before it could be interrupted")
+        kill(job.processIdentifier, SIGINT)
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        job.waitUntilExit()
+        XCTAssertNotEqual(job.terminationStatus, 0)
+        let saved = try XCTUnwrap(MPIRun.checkpointStep(out), "no checkpoint after Ctrl-C: \(message)")
+        XCTAssertGreaterThanOrEqual(saved, 10)
+        XCTAssertLessThan(saved, steps)
+        XCTAssertTrue(message.contains("interrupted at step \(saved): checkpoint saved"), message)
+        XCTAssertEqual(message.components(separatedBy: "training stopped: interrupted").count, 2, "said once, by rank 0: \(message)")
+        let resumed = try MPIRun.run(ranks: 2, ["pretrain", "--resume", out.appendingPathComponent("last.safetensors").path,
+                                                "--no-probe", "--output", out.path])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(MPIRun.checkpointStep(out), steps)
+    }
 }
