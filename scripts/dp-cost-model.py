@@ -77,14 +77,14 @@ def main():
         compute, _, _ = step(1, params, fwd, a.batch, rate, latency, 1, bucket, a.hidden)
         print(f"**{name}**: {params * 4 / 1e6:.1f} MB of gradients per step; compute {compute:.2f} s per step "
               f"({a.batch / compute:.1f} images/s per node)\n")
-        print("| nodes | " + " | ".join(f"{g} Gb/s: all-reduce s, images/s, efficiency" for g in LINKS_GBIT) + " |")
+        print("| nodes | " + " | ".join(f"{g} Gb/s: all-reduce s → images/s (efficiency)" for g in LINKS_GBIT) + " |")
         print("| --- |" + " --- |" * len(LINKS_GBIT))
         for n in NODES:
             cells = []
             for g in LINKS_GBIT:
                 c, ar, exposed = step(n, params, fwd, a.batch, rate, latency, g * 1e9 / 8, bucket, a.hidden)
                 ips = n * a.batch / (c + exposed)
-                cells.append(f"{ar:.3f}, {ips:,.0f}, {c / (c + exposed):.1%}")
+                cells.append(f"{ar:.3f} → {ips:,.0f} ({c / (c + exposed):.1%})")
             print(f"| {n} | " + " | ".join(cells) + " |")
         print()
 

@@ -143,4 +143,30 @@ final class MPITests: XCTestCase {
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertEqual(MPIRun.checkpointStep(out), steps)
     }
+
+    /// `mpirun -np 2 m2t run script.m2t` for a script that calls `pretrain(...)`: the ranks
+    /// train one model (rank 0's metrics hold every step) and only rank 0 prints.
+    func testScriptPretrainsDataParallel() throws {
+        try onlyInTheFloat32Build()
+        let out = dir.appendingPathComponent("script")
+        let script = dir.appendingPathComponent("dp.m2t")
+        try """
+        let data = fashion_mnist(split: "train", limit: 256)
+        let m2 = momentum2_teacher(resnet18(width: 4, channels: 1, stem: "small"), hidden: 32, out: 16, batch: 16, steps: 6)
+        print("rank", rank(), "of", world_size())
+        let r = pretrain(m2, data: data, steps: 6, output: "\(out.path)", log_every: 1, verbose: false)
+        print("steps", r["step"], "mean", m2.teacher.backbone.bn1.running_mean.sum().item())
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let p = try MPIRun.start(ranks: 2, ["run", script.path])
+        let stdout = Pipe(), stderr = Pipe()
+        (p.standardOutput, p.standardError) = (stdout, stderr)
+        try p.run()
+        let text = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, errors)
+        XCTAssertEqual(text.components(separatedBy: "\n").filter { $0.hasPrefix("rank ") }, ["rank 0 of 2"], text)
+        XCTAssertTrue(text.contains("steps 6 mean"), text)
+        XCTAssertEqual(try MPIRun.losses(out).count, 6)
+    }
 }
