@@ -42,6 +42,27 @@ struct MPIRun {
         return (p.terminationStatus, String(decoding: text, as: UTF8.self))
     }
 
+    /// Runs to the end; the exit status, standard output and standard error.
+    static func output(ranks: Int, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = try start(ranks: ranks, arguments)
+        let out = Pipe(), err = Pipe()
+        (p.standardOutput, p.standardError) = (out, err)
+        try p.run()
+        // Standard error on its own thread, so that neither pipe fills while the other is read.
+        let errors = ErrorText()
+        let reader = Thread { errors.text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self); errors.done.signal() }
+        reader.start()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        errors.done.wait()
+        p.waitUntilExit()
+        return (p.terminationStatus, text, errors.text)
+    }
+
+    final class ErrorText: @unchecked Sendable {
+        var text = ""
+        let done = DispatchSemaphore(value: 0)
+    }
+
     /// The step losses of a run's metrics.jsonl, in order.
     static func losses(_ dir: URL) throws -> [Double] {
         let text = try String(contentsOf: dir.appendingPathComponent("metrics.jsonl"), encoding: .utf8)

@@ -169,4 +169,25 @@ final class MPITests: XCTestCase {
         XCTAssertTrue(text.contains("steps 6 mean"), text)
         XCTAssertEqual(try MPIRun.losses(out).count, 6)
     }
+
+    /// The evaluation after a 2-rank pre-training (rank 0 alone, on all its cores) prints the
+    /// same table as `m2t eval` of the checkpoint in one process.
+    func testEvaluationEqualsOneProcessEval() throws {
+        try onlyInTheFloat32Build()
+        let out = dir.appendingPathComponent("eval")
+        var pretrain = arguments("eval", steps: 4).filter { $0 != "--no-probe" }
+        pretrain += ["--probe-epochs", "2", "--no-baselines"]
+        let trained = try MPIRun.output(ranks: 2, pretrain)
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        let evaluated = try MPIRun.output(ranks: 0, ["eval", out.appendingPathComponent("last.safetensors").path, "--probe-epochs", "2",
+                                                     "--train-limit", "512", "--test-limit", "64"])
+        XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        // The figures of the table's first row: "<name>  53.10%  95.10%  47.00%".
+        func figures(_ text: String) -> [String] {
+            let row = text.components(separatedBy: "\n").first { $0.contains("teacher backbone") && $0.hasSuffix("%") } ?? ""
+            return row.split(separator: " ").filter { $0.hasSuffix("%") }.map(String.init)
+        }
+        XCTAssertEqual(figures(trained.stdout).count, 3, trained.stdout)
+        XCTAssertEqual(figures(trained.stdout), figures(evaluated.stdout), trained.stdout + evaluated.stdout)
+    }
 }
