@@ -145,6 +145,8 @@ struct PretrainCommand: ParsableCommand {
             print("teacher backbone: \(exportURL.path)")
         } catch let e as ExitMessage {
             throw Distributed.prefixed(e)
+        } catch let e as ExitCode {
+            throw e
         } catch {
             throw Distributed.prefixed(ExitMessage("\(error)"))
         }

@@ -190,4 +190,29 @@ final class MPITests: XCTestCase {
         XCTAssertEqual(figures(trained.stdout).count, 3, trained.stdout)
         XCTAssertEqual(figures(trained.stdout), figures(evaluated.stdout), trained.stdout + evaluated.stdout)
     }
+
+    /// Ranks stopped (SIGSTOP, as Ctrl-Z with job control does) and continued a few seconds
+    /// later go on training: the SIGCONT that resumes them is not taken for mpirun's
+    /// warning before a kill.
+    func testStoppedAndContinuedRanksGoOn() throws {
+        try onlyInTheFloat32Build()
+        let out = dir.appendingPathComponent("stopped")
+        let steps = 60
+        let job = try MPIRun.start(ranks: 2, arguments("stopped", steps: steps, batch: 16))
+        let err = Pipe()
+        job.standardError = err
+        try job.run()
+        let deadline = Date().addingTimeInterval(120)
+        while ((try? MPIRun.losses(out).count) ?? 0) < 5, Date() < deadline, job.isRunning { usleep(50_000) }
+        let ranks = try [0, 1].map { try XCTUnwrap(MPIRun.pid(ofRank: $0, marker: out.path), "rank \($0) not found") }
+        XCTAssertTrue(job.isRunning, "the run ended before it could be stopped")
+        for pid in ranks { kill(pid, SIGSTOP) }
+        sleep(3)
+        for pid in ranks { kill(pid, SIGCONT) }
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        job.waitUntilExit()
+        XCTAssertEqual(job.terminationStatus, 0, message)
+        XCTAssertFalse(message.contains("interrupt"), message)
+        XCTAssertEqual(try MPIRun.losses(out).count, steps)
+    }
 }
