@@ -26,6 +26,11 @@ struct MPIRun {
         }
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
+        // Under `make test-asan`, ranks keep ASan's memory checks but not its leak check at
+        // exit: Open MPI's plugins, unloaded at MPI_Finalize, leave what they keep until exit
+        // with "<unknown module>" frames no suppression can name (docs/sanitizers.md). The
+        // same code without mpirun is leak-checked (DataParallelTests, ranks as threads).
+        if ranks > 0, let asan = env["ASAN_OPTIONS"] { env["ASAN_OPTIONS"] = asan + ":detect_leaks=0" }
         p.environment = env
         p.standardOutput = FileHandle.nullDevice
         return p
