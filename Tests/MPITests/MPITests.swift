@@ -138,6 +138,8 @@ final class MPITests: XCTestCase {
         XCTAssertLessThan(saved, steps)
         XCTAssertTrue(message.contains("interrupted at step \(saved): checkpoint saved"), message)
         XCTAssertEqual(message.components(separatedBy: "training stopped: interrupted").count, 2, "said once, by rank 0: \(message)")
+        let state = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("last.json"))) as? [String: Any]
+        XCTAssertEqual(state?["worldSize"] as? Int, 2, "the checkpoint records the run's world size")
         let resumed = try MPIRun.run(ranks: 2, ["pretrain", "--resume", out.appendingPathComponent("last.safetensors").path,
                                                 "--no-probe", "--output", out.path])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
