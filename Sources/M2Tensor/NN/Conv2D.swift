@@ -11,13 +11,7 @@ import Foundation
 ///   - padding: zeros added on every side.
 /// - Returns: `[N, O, H', W']` with `H' = (H + 2p − kh)/s + 1`.
 public func conv2d(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) throws -> Tensor {
-    guard weight.rank == 4 else { throw TensorError.invalidShape(op: "conv2d", shape: weight.shape, reason: "weight must be [out, in, kh, kw]") }
-    let g = try ConvGeometry(input: x.shape, outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
-                             stride: stride, padding: padding, op: "conv2d")
-    guard weight.shape[1] == g.inChannels else {
-        throw TensorError.channelMismatch(op: "conv2d with weight \(weight.shape)", expected: weight.shape[1], got: g.inChannels, input: x.shape)
-    }
-    if let bias, bias.shape != [g.outChannels] { throw TensorError.shapeMismatch(op: "conv2d bias", lhs: weight.shape, rhs: bias.shape) }
+    let g = try ConvGeometry(x, weight, bias: bias, stride: stride, padding: padding, op: "conv2d")
     let xd = x.contiguousData(), wd = weight.contiguousData(), bd = bias?.contiguousData()
     defer { withExtendedLifetime((xd, wd, bd)) {} }
     let y = try Tensor(uninitializedShape: [g.batch, g.outChannels, g.outHeight, g.outWidth])
@@ -34,5 +28,18 @@ public func conv2d(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, stride: I
         if let dx { try x.accumulateGrad(dx) }
         if let dw { try weight.accumulateGrad(dw) }
         if let db, let bias { try bias.accumulateGrad(db) }
+    }
+}
+
+extension ConvGeometry {
+    /// The geometry of `conv(x, weight) + bias`, after checking that the operands fit together.
+    init(_ x: Tensor, _ weight: Tensor, bias: Tensor?, stride: Int, padding: Int, op: String) throws {
+        guard weight.rank == 4 else { throw TensorError.invalidShape(op: op, shape: weight.shape, reason: "weight must be [out, in, kh, kw]") }
+        try self.init(input: x.shape, outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
+                      stride: stride, padding: padding, op: op)
+        guard weight.shape[1] == inChannels else {
+            throw TensorError.channelMismatch(op: "\(op) with weight \(weight.shape)", expected: weight.shape[1], got: inChannels, input: x.shape)
+        }
+        if let bias, bias.shape != [outChannels] { throw TensorError.shapeMismatch(op: "\(op) bias", lhs: weight.shape, rhs: bias.shape) }
     }
 }

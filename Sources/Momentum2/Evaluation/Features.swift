@@ -25,19 +25,41 @@ public struct SubsetDataset: ImageDataset {
 
 /// Frozen features of a dataset: the backbone in eval mode (running BN statistics), no
 /// gradients, deterministic evaluation views.
+///
+/// A ``ResNet`` runs as a ``FoldedResNet`` (BN folded into the convolutions, ReLUs and
+/// shortcuts fused, no graph) in batches of up to 1,024 images; other modules run their
+/// own eval-mode forward.
 public enum Features {
+    /// Most elements of one activation of one batch on the folded path (64 MB in Float32).
+    static let activationBudget = 1 << 24
+
     /// `[N, D]` features and the labels, in dataset order.
-    /// - Parameter cancellation: polled between batches; a request throws ``Interrupted``.
-    public static func extract(_ backbone: Module, dataset: any ImageDataset, pipeline: ViewPipeline, batch: Int = 256,
+    /// - Parameters:
+    ///   - batch: images per forward; nil: as many as fit ``activationBudget`` (at most 1,024)
+    ///     for a ResNet, 256 otherwise.
+    ///   - cancellation: polled between batches; a request throws ``Interrupted``.
+    public static func extract(_ backbone: Module, dataset: any ImageDataset, pipeline: ViewPipeline, batch: Int? = nil,
                                cancellation: CancellationToken? = nil) throws -> (Tensor, [Int]) {
+        let forward: (Tensor) throws -> Tensor
+        let size: Int
+        if let net = backbone as? ResNet {
+            let folded = try FoldedResNet(net)
+            forward = { try folded($0) }
+            // The widest activation: the first stage's, at full resolution (small stem) or a quarter of it.
+            let perImage = net.featureDimension / 8 * pipeline.size * pipeline.size / (net.config.stem == .imagenet ? 16 : 1)
+            size = batch ?? Swift.max(16, Swift.min(1024, activationBudget / Swift.max(perImage, 1)))
+        } else {
+            forward = { x in try withNoGrad { try backbone(x) } }
+            size = batch ?? 256
+        }
         let wasTraining = backbone.isTraining
         backbone.eval()
         defer { backbone.train(wasTraining) }
-        let loader = try DataLoader(dataset: dataset, batchSize: batch, views: .single(pipeline), shuffle: false, dropLast: false, seed: 0)
+        let loader = try DataLoader(dataset: dataset, batchSize: size, views: .single(pipeline), shuffle: false, dropLast: false, seed: 0)
         var parts: [Tensor] = [], labels: [Int] = []
         while let b = try loader.next() {
             try cancellation?.check()
-            parts.append(try withNoGrad { try backbone(b.x) })
+            parts.append(try forward(b.x))
             labels += b.labels
         }
         guard !parts.isEmpty else { throw TensorError.invalidArgument(op: "features", reason: "the dataset is empty") }

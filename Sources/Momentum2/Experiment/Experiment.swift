@@ -94,11 +94,16 @@ public enum Experiment {
                 let batches = try PreciseBN.recompute(model, dataset: data.train, pipeline: data.evaluation, images: n, cancellation: cancellation)
                 if batches > 0 { say(String(format: "%@: BN statistics re-estimated on %d training images (%.1f s)", name, min(n, data.train.count), Date().timeIntervalSince(t0))) }
             }
+            let t1 = Date()
             let (ftr, ltr) = try Features.extract(model, dataset: data.train, pipeline: data.evaluation, cancellation: cancellation)
             let (fte, lte) = try Features.extract(model, dataset: test, pipeline: data.evaluation, cancellation: cancellation)
+            let t2 = Date()
             let r = try probe.evaluate(train: ftr, trainLabels: ltr, test: fte, testLabels: lte, classes: classes)
+            let t3 = Date()
             let knn = try KNNClassifier().accuracy(bank: ftr, bankLabels: ltr, queries: fte, queryLabels: lte, classes: classes)
-            say(String(format: "%@: linear top-1 %.2f%%, kNN %.2f%% (%.0f s)", name, r.top1 * 100, knn * 100, Date().timeIntervalSince(t0)))
+            let t4 = Date()
+            say(String(format: "%@: linear top-1 %.2f%%, kNN %.2f%% (%.1f s: features %.1f, probe %.1f, kNN %.1f)", name, r.top1 * 100, knn * 100,
+                       t4.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2), t4.timeIntervalSince(t3)))
             return ResultRow(name: name, top1: r.top1, top5: r.top5, knnTop1: knn)
         }
         var rows = [try row(label, backbone)]

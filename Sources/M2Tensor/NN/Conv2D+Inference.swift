@@ -1,0 +1,44 @@
+import Foundation
+
+/// A convolution for inference, forward only: `y = conv(x, w) + b`, then optionally
+/// `y += residual` and `y = max(y, 0)` in one pass over the output (a ResNet block's tail:
+/// its last convolution, the shortcut and the ReLU).
+///
+/// Runs the kernels of ``conv2d(_:_:bias:stride:padding:)`` and records no graph, so it refuses
+/// operands that require gradients while gradient mode is on: their gradients would be lost
+/// silently.
+/// - Parameters:
+///   - x: input `[N, C, H, W]`.
+///   - weight: `[O, C, kh, kw]`.
+///   - bias: optional `[O]`.
+///   - stride: the step of the window.
+///   - padding: zeros added on every side.
+///   - residual: optional `[N, O, H', W']` added to the output before the ReLU.
+///   - relu: whether to clamp the result at 0.
+/// - Returns: `[N, O, H', W']`.
+public func conv2dInference(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+                            adding residual: Tensor? = nil, relu: Bool = false) throws -> Tensor {
+    let op = "conv2d_inference"
+    let g = try ConvGeometry(x, weight, bias: bias, stride: stride, padding: padding, op: op)
+    let outShape = [g.batch, g.outChannels, g.outHeight, g.outWidth]
+    if let residual, residual.shape != outShape { throw TensorError.shapeMismatch(op: "\(op) residual", lhs: outShape, rhs: residual.shape) }
+    if GradMode.isEnabled, ([x, weight] + [bias, residual].compactMap { $0 }).contains(where: \.requiresGrad) {
+        throw TensorError.invalidArgument(op: op, reason: "records no graph: call it inside withNoGrad, or on tensors that need no gradient")
+    }
+    let xd = x.contiguousData(), wd = weight.contiguousData(), bd = bias?.contiguousData(), rd = residual?.contiguousData()
+    defer { withExtendedLifetime((xd, wd, bd, rd)) {} }
+    let y = try Tensor(uninitializedShape: outShape)
+    try ConvKernels.forward(g, x: xd.base, w: wd.base, bias: bd.map { UnsafePointer($0.base) }, y: y.base)
+    guard rd != nil || relu else { return y }
+    // One pass per image plane, while the convolution's output of it may still be in cache.
+    let yp = y.base, rp = rd.map { UnsafePointer($0.base) }, plane = g.outPlane
+    Parallel.forRanges(g.batch * g.outChannels, costPerItem: plane) { _, planes in
+        let lo = planes.lowerBound * plane, hi = planes.upperBound * plane
+        switch (rp, relu) {
+        case let (r?, true): for i in lo..<hi { yp[i] = Swift.max(yp[i] + r[i], 0) }
+        case let (r?, false): for i in lo..<hi { yp[i] += r[i] }
+        case (nil, _): for i in lo..<hi { yp[i] = Swift.max(yp[i], 0) }
+        }
+    }
+    return y
+}
