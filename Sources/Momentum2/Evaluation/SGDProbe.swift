@@ -1,26 +1,13 @@
 import Foundation
 
-/// Accuracy of a classifier on a test split.
-public struct ProbeResult: Codable, Sendable, Equatable {
-    /// Top-1 accuracy on the test features, in [0, 1].
-    public var top1: Double
-    /// Top-5 accuracy on the test features, in [0, 1].
-    public var top5: Double
-    /// Accuracy on the training features (to see over- or under-fitting).
-    public var trainTop1: Double
-    /// Epochs the classifier was trained for.
-    public var epochs: Int
-    /// Wall-clock seconds of the whole probe (standardizing, training, scoring).
-    public var seconds: Double
-}
-
-/// The linear probe of SPEC §2: a linear classifier trained with SGD on frozen features.
+/// The earlier linear probe: a linear classifier trained with SGD on standardized frozen
+/// features.
 ///
-/// Features are standardized with the training split's per-dimension mean and std (a BN
-/// without affine parameters in front of the classifier, as MoCo v3 does), then a
-/// `Linear(D, classes)` is trained with SGD, momentum 0.9, lr `0.2·batch/256` decayed by a
-/// cosine over the epochs, mini-batches shuffled with a seed.
-public struct LinearProbe: Sendable {
+/// `Linear(D, classes)` trained with SGD, momentum 0.9, lr `0.2·batch/256` decayed by a cosine
+/// over the epochs, mini-batches shuffled with a seed. Its answer depends on the schedule, and
+/// on raw Fashion-MNIST pixels it reads below the optimum of the same model (docs/results.md),
+/// which is why ``LogisticProbe`` is the default; this one stays for comparison (`--probe sgd`).
+public struct SGDProbe: LinearProbe {
     /// Passes over the training features (default 30).
     public var epochs = 30
     /// Mini-batch size (default 256); each epoch skips an incomplete last batch.
@@ -38,22 +25,10 @@ public struct LinearProbe: Sendable {
     }
 
     /// Trains on `train` features and reports top-1/top-5 on `test`.
-    public func evaluate(train: Tensor, trainLabels: [Int], test: Tensor, testLabels: [Int], classes: Int) throws -> ProbeResult {
+    public func evaluate(train: Tensor, trainLabels: [Int], test: Tensor, testLabels: [Int], classes: Int, cancellation: CancellationToken?) throws -> ProbeResult {
         let start = Date()
-        guard train.rank == 2, test.rank == 2, train.shape[1] == test.shape[1] else {
-            throw TensorError.shapeMismatch(op: "linear_eval features", lhs: train.shape, rhs: test.shape)
-        }
-        guard train.shape[0] == trainLabels.count, test.shape[0] == testLabels.count, train.shape[0] > 0 else {
-            throw TensorError.invalidArgument(op: "linear_eval", reason: "features and labels disagree in count")
-        }
-        guard classes > 1, (trainLabels + testLabels).allSatisfy({ $0 >= 0 && $0 < classes }) else {
-            throw TensorError.invalidArgument(op: "linear_eval", reason: "labels must lie in 0..<\(classes)")
-        }
-        let (xs, xt) = try withNoGrad { () throws -> (Tensor, Tensor) in
-            let mean = try train.mean(axes: [0], keepdims: true)
-            let std = try (train.variance(axes: [0], unbiased: false, keepdims: true) + 1e-6).sqrt()
-            return (try ((train - mean) / std).contiguous(), try ((test - mean) / std).contiguous())
-        }
+        try ProbeSupport.validate(train: train, trainLabels: trainLabels, test: test, testLabels: testLabels, classes: classes)
+        let (xs, xt) = try ProbeSupport.standardize(train: train, test: test)
         let n = xs.shape[0], d = xs.shape[1]
         let head = try Linear(d, classes, generator: RandomGenerator(seed: seed))
         let lr = baseLearningRate * Double(batch) / 256
@@ -62,6 +37,7 @@ public struct LinearProbe: Sendable {
         var k = 0
         let gen = RandomGenerator(seed: seed &+ 1)
         for _ in 0..<epochs {
+            try cancellation?.check()
             let order = gen.permutation(n)
             var i = 0
             while i + batch <= n || (i == 0 && n < batch) {
@@ -76,23 +52,9 @@ public struct LinearProbe: Sendable {
                 i += batch
             }
         }
-        let (t1, t5) = try LinearProbe.accuracy(head, xt, testLabels)
-        let (tr1, _) = try LinearProbe.accuracy(head, xs, trainLabels)
-        return ProbeResult(top1: t1, top5: t5, trainTop1: tr1, epochs: epochs, seconds: Date().timeIntervalSince(start))
-    }
-
-    /// Top-1 and top-5 accuracy of a classifier on features.
-    static func accuracy(_ head: Module, _ x: Tensor, _ labels: [Int]) throws -> (Double, Double) {
-        let logits = try withNoGrad { try head(x) }.scalars
-        let k = logits.count / max(labels.count, 1)
-        var top1 = 0, top5 = 0
-        for (i, y) in labels.enumerated() {
-            let row = logits[(i * k)..<((i + 1) * k)]
-            let target = row[row.startIndex + y]
-            let better = row.filter { $0 > target }.count
-            if better == 0 { top1 += 1 }
-            if better < 5 { top5 += 1 }
-        }
-        return (Double(top1) / Double(max(labels.count, 1)), Double(top5) / Double(max(labels.count, 1)))
+        let (t1, t5) = ProbeSupport.accuracy(logits: try withNoGrad { try head(xt) }, labels: testLabels)
+        let (tr1, _) = ProbeSupport.accuracy(logits: try withNoGrad { try head(xs) }, labels: trainLabels)
+        return ProbeResult(probe: .sgd, top1: t1, top5: t5, trainTop1: tr1, l2: weightDecay, epochs: epochs,
+                           seconds: Date().timeIntervalSince(start))
     }
 }
