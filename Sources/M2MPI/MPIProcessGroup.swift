@@ -30,8 +30,8 @@ public final class MPIProcessGroup: ProcessGroup {
 
     /// The world of an `mpirun` launch, initializing MPI on first use; nil without `mpirun`
     /// or with one rank (a world of one is the single-process program, bit for bit). Each
-    /// rank's kernels get the machine's cores divided by the ranks on it (`M2T_THREADS`
-    /// overrides).
+    /// rank's kernels get the machine's cores divided by the ranks on it, and no more than
+    /// the cores mpirun bound it to (`M2T_THREADS` overrides).
     /// - Throws: ``CommunicationError`` when MPI cannot start.
     public static func world() throws -> MPIProcessGroup? {
         lock.lock()
@@ -40,9 +40,11 @@ public final class MPIProcessGroup: ProcessGroup {
         let made = Result { () throws -> MPIProcessGroup? in
             guard isLaunchedByMPI else { return nil }
             let group = try MPIProcessGroup()
-            // The machine's cores shared among the ranks on it, unless M2T_THREADS says.
+            // The machine's cores shared among the ranks on it, within the rank's binding,
+            // unless M2T_THREADS says.
             if ProcessInfo.processInfo.environment["M2T_THREADS"] == nil {
-                Parallel.threads = max(1, ProcessInfo.processInfo.activeProcessorCount / group.localSize)
+                let share = max(1, ProcessInfo.processInfo.activeProcessorCount / group.localSize)
+                Parallel.threads = min(share, Parallel.usableCores)
             }
             return group.size > 1 ? group : nil
         }

@@ -26,7 +26,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Input channels (3 in SPEC §6; 1 for Fashion-MNIST).")
     var channels = 3
 
+    @Flag(help: "Under mpirun: time the gradient all-reduce from 4 KiB to 64 MiB and fit its latency and bandwidth (docs/distributed.md), instead of the rest.")
+    var allreduce = false
+
     func run() throws {
+        if allreduce { return try runAllReduce() }
         let shapes = try NetworkBenchmark.convShapes(of: resnet18(width: width, channels: channels, stem: .small), input: [1, channels, size, size])
         var report = try Benchmark.run(batch: batch, repeats: repeats, shapes: shapes)
         let net = try NetworkBenchmark.resnetForwardBackward(width: width, batch: batch, size: size, channels: channels, repeats: repeats)
@@ -50,5 +54,21 @@ struct BenchCommand: ParsableCommand {
         report.extra["language_loop_overhead"] = language.overhead
         report.extra["language_loop_same_result"] = language.sameResult ? 1 : 0
         print(report.jsonString)
+    }
+
+    /// `--allreduce`: every rank measures, rank 0 prints.
+    private func runAllReduce() throws {
+        guard let world = try Distributed.world() else {
+            throw ExitMessage("--allreduce measures the ranks mpirun starts: mpirun -np 2 m2t bench --allreduce")
+        }
+        do {
+            let figures = try AllReduceBenchmark.run(group: world, repeats: repeats)
+            guard world.rank == 0 else { return }
+            let e = JSONEncoder()
+            e.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try e.encode(figures), as: UTF8.self))
+        } catch let error as TrainingError {
+            throw Distributed.prefixed(ExitMessage(error.description))
+        }
     }
 }

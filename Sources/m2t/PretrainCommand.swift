@@ -117,7 +117,11 @@ struct PretrainCommand: ParsableCommand {
             let (m2, summary) = try Experiment.pretrain(config, data: data, resuming: resuming, observer: say, cancellation: stop, group: world)
             progress.finish()
             try Distributed.writeRankState(m2)
-            if let stopped = summary.stoppedEarly { throw ExitMessage("training stopped: \(stopped)") }
+            if let stopped = summary.stoppedEarly {
+                // Every rank stopped at the same step; rank 0 says so for all of them.
+                guard leader || stopped != "interrupted" else { throw ExitCode(1) }
+                throw ExitMessage("training stopped: \(stopped)")
+            }
             // Rank 0 evaluates alone, on all of its machine's cores (the kernels give the same
             // numbers on any number of threads, so the same as one process); the others wait.
             guard leader else {
@@ -137,14 +141,18 @@ struct PretrainCommand: ParsableCommand {
             let loss = Double(summary.finalLoss ?? .nan)
             print(String(format: "pre-training: %d steps, %.2f epochs, %.0f s, %.0f images/s, final loss %.4f",
                          summary.steps, summary.epochs, summary.seconds, summary.imagesPerSecond, loss))
-            if let hidden = summary.communicationHidden {
-                print(String(format: "data parallel: %d ranks, %.0f%% of the gradient all-reduce time hidden behind backward", world?.size ?? 1, hidden * 100))
+            if let c = summary.communication {
+                print(String(format: "data parallel: %d ranks, %.2f MB of gradients per step in %d buckets, all-reduce %.1f ms/step in flight, %.1f ms/step exposed (%.0f%% hidden behind backward)",
+                             c.ranks, Double(c.gradientBytesPerStep) / 1e6, c.buckets, c.inFlightSecondsPerStep * 1e3,
+                             c.exposedSecondsPerStep * 1e3, c.hiddenFraction * 100))
             }
             if let knn = summary.knnTop1 { print(String(format: "kNN monitor at the end: %.2f%%", knn * 100)) }
             if !rows.isEmpty { print(result.table, terminator: "") }
             print("teacher backbone: \(exportURL.path)")
         } catch let e as ExitMessage {
             throw Distributed.prefixed(e)
+        } catch let e as ExitCode {
+            throw e
         } catch {
             throw Distributed.prefixed(ExitMessage("\(error)"))
         }

@@ -36,7 +36,10 @@ struct SummaryCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        print(try net.summaryTable(input: [1, channels, size.0, size.1]), terminator: "")
+        let input = [1, channels, size.0, size.1]
+        print(try net.summaryTable(input: input), terminator: "")
+        let flops = try NetworkBenchmark.forwardFLOPs(net, input: input)
+        print(String(format: "Forward: %.3f GFLOPs per image (2 × the multiply-adds of convolutions and linear layers)", flops / 1e9))
     }
 
     private func parseSize(_ s: String) throws -> (Int, Int) {

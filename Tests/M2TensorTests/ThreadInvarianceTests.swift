@@ -31,8 +31,10 @@ final class ThreadInvarianceTests: XCTestCase {
     }
 
     func testConvolutions() throws {
-        // Direct kernel (3×3, stride 1, ≤ 64 channels, wide enough), im2col (narrow, strided, 1×1).
+        // Direct kernel (3×3, stride 1, ≤ 64 channels, wide enough), Winograd (3×3, stride 1,
+        // ≥ 64 channels; two chunks), im2col (narrow, strided, 1×1).
         try assertSameBits("conv 3×3 direct", [[6, 8, 12, 12], [16, 8, 3, 3]]) { try conv2d($0[0], $0[1], padding: 1) }
+        try assertSameBits("conv 3×3 winograd", [[9, 64, 30, 30], [72, 64, 3, 3], [72]]) { try conv2d($0[0], $0[1], bias: $0[2], padding: 1) }
         try assertSameBits("conv 3×3 narrow", [[5, 16, 6, 6], [32, 16, 3, 3]]) { try conv2d($0[0], $0[1], padding: 1) }
         try assertSameBits("conv 3×3 stride 2", [[7, 8, 9, 9], [16, 8, 3, 3], [16]]) { try conv2d($0[0], $0[1], bias: $0[2], stride: 2, padding: 1) }
         try assertSameBits("conv 1×1 stride 2", [[6, 16, 8, 8], [32, 16, 1, 1]]) { try conv2d($0[0], $0[1], stride: 2) }

@@ -113,4 +113,108 @@ final class MPITests: XCTestCase {
         XCTAssertEqual(try MPIRun.losses(single).count, steps)
         XCTAssertEqual(MPIRun.checkpointStep(single), steps)
     }
+
+    /// Ctrl-C on mpirun (SIGINT to mpirun, which gives the ranks SIGCONT, SIGTERM a second
+    /// later and SIGKILL a second after that): the ranks stop at the same step, rank 0 writes
+    /// the checkpoint of that step and says so once, and the run resumes to its end.
+    func testCtrlCOnMpirunCheckpointsAndResumes() throws {
+        try onlyInTheFloat32Build()
+        let steps = 400
+        let out = dir.appendingPathComponent("ctrlc")
+        // No periodic checkpoint before the end: the one found is the interruption's.
+        let job = try MPIRun.start(ranks: 2, arguments("ctrlc", steps: steps, batch: 16, extra: ["--checkpoint-every", "100000"]))
+        let err = Pipe()
+        job.standardError = err
+        try job.run()
+        let deadline = Date().addingTimeInterval(120)
+        while ((try? MPIRun.losses(out).count) ?? 0) < 10, Date() < deadline, job.isRunning { usleep(50_000) }
+        XCTAssertTrue(job.isRunning, "the run ended before it could be interrupted")
+        kill(job.processIdentifier, SIGINT)
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        job.waitUntilExit()
+        XCTAssertNotEqual(job.terminationStatus, 0)
+        let saved = try XCTUnwrap(MPIRun.checkpointStep(out), "no checkpoint after Ctrl-C: \(message)")
+        XCTAssertGreaterThanOrEqual(saved, 10)
+        XCTAssertLessThan(saved, steps)
+        XCTAssertTrue(message.contains("interrupted at step \(saved): checkpoint saved"), message)
+        XCTAssertEqual(message.components(separatedBy: "training stopped: interrupted").count, 2, "said once, by rank 0: \(message)")
+        let state = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("last.json"))) as? [String: Any]
+        XCTAssertEqual(state?["worldSize"] as? Int, 2, "the checkpoint records the run's world size")
+        let resumed = try MPIRun.run(ranks: 2, ["pretrain", "--resume", out.appendingPathComponent("last.safetensors").path,
+                                                "--no-probe", "--output", out.path])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(MPIRun.checkpointStep(out), steps)
+    }
+
+    /// `mpirun -np 2 m2t run script.m2t` for a script that calls `pretrain(...)`: the ranks
+    /// train one model (rank 0's metrics hold every step) and only rank 0 prints.
+    func testScriptPretrainsDataParallel() throws {
+        try onlyInTheFloat32Build()
+        let out = dir.appendingPathComponent("script")
+        let script = dir.appendingPathComponent("dp.m2t")
+        try """
+        let data = fashion_mnist(split: "train", limit: 256)
+        let m2 = momentum2_teacher(resnet18(width: 4, channels: 1, stem: "small"), hidden: 32, out: 16, batch: 16, steps: 6)
+        print("rank", rank(), "of", world_size())
+        let r = pretrain(m2, data: data, steps: 6, output: "\(out.path)", log_every: 1, verbose: false)
+        print("steps", r["step"], "mean", m2.teacher.backbone.bn1.running_mean.sum().item())
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let p = try MPIRun.start(ranks: 2, ["run", script.path])
+        let stdout = Pipe(), stderr = Pipe()
+        (p.standardOutput, p.standardError) = (stdout, stderr)
+        try p.run()
+        let text = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, errors)
+        XCTAssertEqual(text.components(separatedBy: "\n").filter { $0.hasPrefix("rank ") }, ["rank 0 of 2"], text)
+        XCTAssertTrue(text.contains("steps 6 mean"), text)
+        XCTAssertEqual(try MPIRun.losses(out).count, 6)
+    }
+
+    /// The evaluation after a 2-rank pre-training (rank 0 alone, on all its cores) prints the
+    /// same table as `m2t eval` of the checkpoint in one process.
+    func testEvaluationEqualsOneProcessEval() throws {
+        try onlyInTheFloat32Build()
+        let out = dir.appendingPathComponent("eval")
+        var pretrain = arguments("eval", steps: 4).filter { $0 != "--no-probe" }
+        pretrain += ["--probe-epochs", "2", "--no-baselines"]
+        let trained = try MPIRun.output(ranks: 2, pretrain)
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        let evaluated = try MPIRun.output(ranks: 0, ["eval", out.appendingPathComponent("last.safetensors").path, "--probe-epochs", "2",
+                                                     "--train-limit", "512", "--test-limit", "64"])
+        XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        // The figures of the table's first row: "<name>  53.10%  95.10%  47.00%".
+        func figures(_ text: String) -> [String] {
+            let row = text.components(separatedBy: "\n").first { $0.contains("teacher backbone") && $0.hasSuffix("%") } ?? ""
+            return row.split(separator: " ").filter { $0.hasSuffix("%") }.map(String.init)
+        }
+        XCTAssertEqual(figures(trained.stdout).count, 3, trained.stdout)
+        XCTAssertEqual(figures(trained.stdout), figures(evaluated.stdout), trained.stdout + evaluated.stdout)
+    }
+
+    /// Ranks stopped (SIGSTOP, as Ctrl-Z with job control does) and continued a few seconds
+    /// later go on training: the SIGCONT that resumes them is not taken for mpirun's
+    /// warning before a kill.
+    func testStoppedAndContinuedRanksGoOn() throws {
+        try onlyInTheFloat32Build()
+        let out = dir.appendingPathComponent("stopped")
+        let steps = 60
+        let job = try MPIRun.start(ranks: 2, arguments("stopped", steps: steps, batch: 16))
+        let err = Pipe()
+        job.standardError = err
+        try job.run()
+        let deadline = Date().addingTimeInterval(120)
+        while ((try? MPIRun.losses(out).count) ?? 0) < 5, Date() < deadline, job.isRunning { usleep(50_000) }
+        let ranks = try [0, 1].map { try XCTUnwrap(MPIRun.pid(ofRank: $0, marker: out.path), "rank \($0) not found") }
+        XCTAssertTrue(job.isRunning, "the run ended before it could be stopped")
+        for pid in ranks { kill(pid, SIGSTOP) }
+        sleep(3)
+        for pid in ranks { kill(pid, SIGCONT) }
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        job.waitUntilExit()
+        XCTAssertEqual(job.terminationStatus, 0, message)
+        XCTAssertFalse(message.contains("interrupt"), message)
+        XCTAssertEqual(try MPIRun.losses(out).count, steps)
+    }
 }

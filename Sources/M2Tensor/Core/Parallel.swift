@@ -18,7 +18,7 @@ public enum Parallel {
     /// cores busy, few enough that the pieces stay efficient GEMMs.
     public static let pieces = 4
 
-    /// Threads used by kernels: the active processor count, or `M2T_THREADS` if set; inside
+    /// Threads used by kernels: ``usableCores``, or `M2T_THREADS` if set; inside
     /// a branch of ``branches(_:_:keepGradients:)``, that branch's share.
     public static var threads: Int {
         get { ThreadContext.current.threadCap.map { min($0, configuredThreads) } ?? configuredThreads }
@@ -27,8 +27,31 @@ public enum Parallel {
 
     nonisolated(unsafe) private static var configuredThreads: Int = {
         if let s = ProcessInfo.processInfo.environment["M2T_THREADS"], let n = Int(s), n > 0 { return n }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+        return usableCores
     }()
+
+    /// The cores this process may run on: the machine's, or fewer when its CPU affinity is
+    /// narrower (`taskset`, `mpirun`'s binding of a rank to its cores), so that a bound
+    /// process does not start more threads than it has cores.
+    public static var usableCores: Int {
+        let machine = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        #if os(Linux)
+        // "Cpus_allowed_list:\t0-3,8" (glibc's sched_getaffinity needs _GNU_SOURCE, which
+        // Swift's Glibc module does not define).
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }),
+              let list = line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) else { return machine }
+        var allowed = 0
+        for range in list.split(separator: ",") {
+            let ends = range.split(separator: "-").compactMap { Int($0) }
+            guard let first = ends.first, let last = ends.last, last >= first else { return machine }
+            allowed += last - first + 1
+        }
+        return max(1, min(machine, allowed))
+        #else
+        return machine
+        #endif
+    }
 
     private static let blasSetUp: Void = { openblas_set_num_threads(1) }()
 

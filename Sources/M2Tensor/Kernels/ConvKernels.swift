@@ -2,7 +2,7 @@ import Foundation
 
 /// The kernels of ``conv2d(_:_:bias:stride:padding:)`` (cross-correlation, as PyTorch):
 /// im2col + GEMM forward and backward; same-size stride-1 convolutions with few channels run
-/// on ``DirectConv`` instead.
+/// on ``DirectConv`` instead, 3×3 ones with 64 channels and more on ``Winograd``.
 ///
 /// The batch is cut into chunks of whole images; each thread unfolds its chunk into a column
 /// matrix and runs one single-threaded GEMM on it, so both cores stay busy on skinny shapes
@@ -46,6 +46,7 @@ public enum ConvKernels {
 
     /// `y = conv(x, w) + b` into `y` (dense NCHW).
     static func forward(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, w: UnsafePointer<TensorScalar>, bias: UnsafePointer<TensorScalar>?, y: UnsafeMutablePointer<TensorScalar>) throws {
+        if Winograd.suits(g) { return try Winograd.forward(g, x: x, w: w, bias: bias, y: y) }
         if DirectConv.suits(g) { return try DirectConv.forward(g, x: x, w: w, bias: bias, y: y) }
         let per = imagesPerChunk(g)
         let K = g.patchSize, P = g.outPlane
@@ -83,10 +84,15 @@ public enum ConvKernels {
     /// overwritten) from `dy`.
     static func backward(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, w: UnsafePointer<TensorScalar>, dy: UnsafePointer<TensorScalar>,
                          dx: UnsafeMutablePointer<TensorScalar>?, dw: UnsafeMutablePointer<TensorScalar>?, db: UnsafeMutablePointer<TensorScalar>?) throws {
-        let directDx = dx != nil && DirectConv.suitsTransposed(g), directDw = dw != nil && DirectConv.suits(g)
+        let winograd = Winograd.suits(g)
+        let directDx = dx != nil && (winograd || DirectConv.suitsTransposed(g)), directDw = dw != nil && (winograd || DirectConv.suits(g))
         if directDx || directDw {
-            if directDx, let dx { try DirectConv.inputGradient(g, w: w, dy: dy, dx: dx) }
-            if directDw, let dw { try DirectConv.weightGradient(g, x: x, dy: dy, dw: dw) }
+            if directDx, let dx {
+                if winograd { try Winograd.inputGradient(g, w: w, dy: dy, dx: dx) } else { try DirectConv.inputGradient(g, w: w, dy: dy, dx: dx) }
+            }
+            if directDw, let dw {
+                if winograd { try Winograd.weightGradient(g, x: x, dy: dy, dw: dw) } else { try DirectConv.weightGradient(g, x: x, dy: dy, dw: dw) }
+            }
             let rest = (dx: directDx ? nil : dx, dw: directDw ? nil : dw)
             if rest.dx != nil || rest.dw != nil || db != nil { try backward(g, x: x, w: w, dy: dy, dx: rest.dx, dw: rest.dw, db: db) }
             return

@@ -114,8 +114,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: TensorSc
                     let muF = mixMean[c]
                     for i in 0..<N {
                         let (xs, gs) = (xp + i * C * plane + c * plane, gp + i * C * plane + c * plane)
-                        var a: TensorScalar = 0, b: TensorScalar = 0
-                        for k in 0..<plane { a += gs[k]; b += gs[k] * (xs[k] - muF) }
+                        let (a, b) = BatchNormLoops.sumAndCenteredDot(gs, xs, plane, muF)
                         s1 += Double(a); centered += Double(b)
                     }
                     let s = Double(invStd[c]), gam = Double(gamma?[c] ?? 1)
@@ -157,5 +156,25 @@ enum BatchNormLoops {
         var s = acc.sum()
         while i < n { let d = p[i] - mean; s += d * d; i += 1 }
         return s
+    }
+
+    /// `(Σ g, Σ g·(x − mean))` over `n` values, in eight lanes (a scalar loop of two sums
+    /// waits on the adder's latency for every element).
+    @inline(__always)
+    static func sumAndCenteredDot(_ g: UnsafePointer<TensorScalar>, _ x: UnsafePointer<TensorScalar>, _ n: Int,
+                                  _ mean: TensorScalar) -> (TensorScalar, TensorScalar) {
+        typealias V = SIMD8<TensorScalar>
+        var a = V(repeating: 0), b = V(repeating: 0)
+        let m = V(repeating: mean)
+        var i = 0
+        while i + 8 <= n {
+            let gv = UnsafeRawPointer(g + i).loadUnaligned(as: V.self), xv = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
+            a += gv
+            b += gv * (xv - m)
+            i += 8
+        }
+        var (sa, sb) = (a.sum(), b.sum())
+        while i < n { sa += g[i]; sb += g[i] * (x[i] - mean); i += 1 }
+        return (sa, sb)
     }
 }

@@ -32,9 +32,12 @@ public final class DataParallel {
     /// Seconds gradient all-reduces were in flight, and of those the seconds the step waited
     /// for them after backward: `1 − exposed / inFlight` of the communication was hidden.
     public private(set) var inFlightSeconds = 0.0, exposedSeconds = 0.0
+    /// Steps whose gradients were averaged.
+    public private(set) var reducedSteps = 0
     /// Words the trainer adds to the step's small all-reduce (summed over the ranks; read
-    /// the sums in ``reducedControl`` after the step).
-    public var control: [Double] = []
+    /// the sums in ``reducedControl`` after the step). Called after the step's backward pass,
+    /// so that a stop requested during the step is seen at its end, not a step later.
+    public var control: () -> [Double] = { [] }
     /// The control words of the last step, summed over the ranks.
     public private(set) var reducedControl: [Double] = []
 
@@ -99,13 +102,14 @@ public final class DataParallel {
         let exposed = Date().timeIntervalSince(waited)
         exposedSeconds += exposed
         inFlightSeconds += buckets.map(\.secondsInFlight).reduce(0, +)
+        reducedSteps += 1
     }
 
     /// The step's small all-reduce: averages `loss`, `spread` and the running BN statistics
-    /// (per-rank BN) over the ranks, sums ``control`` into ``reducedControl``.
+    /// (per-rank BN) over the ranks, sums ``control``'s words into ``reducedControl``.
     /// - Returns: the average loss and output spread.
     func reduceStepValues(loss: Double, spread: Double) throws -> (loss: Double, spread: Double) {
-        var words = [loss, spread] + control
+        var words = [loss, spread] + control()
         let fixed = words.count
         for t in statistics { words += t.scalars.map { Double($0) } }
         try words.withUnsafeMutableBufferPointer { try group.allReduceSum(doubles: $0) }
@@ -133,8 +137,37 @@ public final class DataParallel {
     /// Gradient buckets, in the order they start.
     public var bucketCount: Int { buckets.count }
 
+    /// Bytes of gradients each rank all-reduces per step (every bucket once).
+    public var gradientBytes: Int { buckets.reduce(0) { $0 + $1.count } * MemoryLayout<TensorScalar>.size }
+
     /// The fraction of gradient communication hidden behind backward so far.
     public var hiddenFraction: Double { inFlightSeconds > 0 ? max(0, 1 - exposedSeconds / inFlightSeconds) : 0 }
+
+    /// What the gradient communication cost so far, per step.
+    public var summary: CommunicationSummary {
+        let steps = Double(max(reducedSteps, 1))
+        return CommunicationSummary(ranks: group.size, gradientBytesPerStep: gradientBytes, buckets: buckets.count,
+                                    inFlightSecondsPerStep: inFlightSeconds / steps, exposedSecondsPerStep: exposedSeconds / steps,
+                                    hiddenFraction: hiddenFraction)
+    }
+}
+
+/// The gradient communication of a data-parallel run, averaged per step (docs/distributed.md
+/// compares these figures with its cost model).
+public struct CommunicationSummary: Codable, Sendable, Equatable {
+    /// Ranks in the group.
+    public var ranks: Int
+    /// Bytes of gradients each rank all-reduces per step.
+    public var gradientBytesPerStep: Int
+    /// Flat buffers those bytes travel in.
+    public var buckets: Int
+    /// Seconds the buckets' all-reduces were in flight per step, summed over the buckets
+    /// (buckets in flight at the same time count once each).
+    public var inFlightSecondsPerStep: Double
+    /// Seconds per step the step waited for the all-reduces after its backward pass.
+    public var exposedSecondsPerStep: Double
+    /// `1 − exposed / in flight`: the part of the communication backward hid.
+    public var hiddenFraction: Double
 }
 
 /// Parameters whose gradients travel together in one flat buffer.
@@ -145,6 +178,9 @@ private final class Bucket {
     private var ready = Set<ObjectIdentifier>()
     private var pending: PendingReduction?
     private var started = Date(), completed: Date?
+
+    /// Elements of the flat buffer.
+    var count: Int { buffer.count }
 
     init(_ parameters: [Tensor]) throws {
         self.parameters = parameters

@@ -47,9 +47,9 @@ public struct TrainingSummary: Codable, Sendable {
     /// Why the run stopped before its end ("interrupted", a non-finite loss); nil when it
     /// ended normally (at its last step, its stop step or its deadline).
     public var stoppedEarly: String?
-    /// In a data-parallel run, the fraction of gradient communication hidden behind
-    /// backward (``DataParallel/hiddenFraction``); nil in one process.
-    public var communicationHidden: Double?
+    /// In a data-parallel run, what the gradient communication cost per step and how much
+    /// of it backward hid (``DataParallel/summary``); nil in one process.
+    public var communication: CommunicationSummary?
 }
 
 /// The training loop that `m2t pretrain` and the language's `pretrain(…)` both drive: steps
@@ -121,6 +121,13 @@ public final class Trainer {
             stopped = "interrupted"
         }
         func deadlinePassed() -> Bool { options.deadline.map { m2.step < total && Date() >= $0 } ?? false }
+        // Read at each step's small all-reduce: a stop, the deadline and rank 0's re-size
+        // proposal, applied by every rank at the same step.
+        parallel?.control = { [options] in
+            defer { proposedTotal = nil }
+            return [options.cancellation?.isCancelled ?? false ? 1 : 0, deadlinePassed() ? 1 : 0, Double(proposedTotal ?? 0)]
+        }
+        defer { parallel?.control = { [] } }
         training: while m2.step < total {
             if parallel == nil, options.cancellation?.isCancelled ?? false {
                 try interrupted()
@@ -135,8 +142,6 @@ public final class Trainer {
                 }
                 continue
             }
-            parallel?.control = [options.cancellation?.isCancelled ?? false ? 1 : 0, deadlinePassed() ? 1 : 0, Double(proposedTotal ?? 0)]
-            proposedTotal = nil
             let r: StepResult
             do {
                 r = try m2.step(x1, x2)
@@ -195,7 +200,7 @@ public final class Trainer {
         return TrainingSummary(steps: m2.step, epochs: Double(m2.step) / Double(max(loader.batchesPerEpoch, 1)), seconds: seconds,
                                imagesPerSecond: Double(m2.step) * Double(m2.config.batch) / max(elapsedBefore + seconds, 1e-9),
                                finalLoss: lastLoss, knnTop1: knn, stoppedEarly: stopped,
-                               communicationHidden: parallel.map(\.hiddenFraction))
+                               communication: parallel.map(\.summary))
     }
 
     /// Re-sizes the schedules to end at `k` steps; returns the new total.

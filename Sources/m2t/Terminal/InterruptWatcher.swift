@@ -19,23 +19,31 @@ final class InterruptWatcher {
     private var target: (() -> Void)?
     private var presses = 0
     private let secondPressExits: Bool
+    private let stopDetector: StopDetector?
 
     /// - Parameters:
     ///   - secondPressExits: whether a second Ctrl-C ends the process at once (exit code
     ///     130), for commands whose stop request may take a while to be honoured.
-    ///   - alsoOnTermination: SIGTERM and SIGUSR1 ask for the same stop (under `mpirun`, which
-    ///     turns a Ctrl-C into SIGTERM for the ranks a second before killing them, and
-    ///     forwards SIGUSR1: docs/distributed.md).
+    ///   - alsoOnTermination: under `mpirun`, which answers a Ctrl-C by sending the ranks
+    ///     SIGCONT, SIGTERM a second later and SIGKILL a second after that, the first two ask
+    ///     for the same stop, and so does SIGUSR1, which mpirun forwards (docs/distributed.md).
+    ///     A SIGCONT that resumes a stopped process is told apart by ``StopDetector`` and
+    ///     ignored. These signals never count as a second press.
     init(secondPressExits: Bool = false, alsoOnTermination: Bool = false) {
         self.secondPressExits = secondPressExits
         var fds: [Int32] = [0, 0]
         if pipe(&fds) != 0 { fds = [-1, -1] }
         readFD = fds[0]
         writeFD = fds[1]
-        for number in alsoOnTermination ? [SIGINT, SIGTERM, SIGUSR1] : [SIGINT] {
+        stopDetector = alsoOnTermination ? StopDetector() : nil
+        for number in alsoOnTermination ? [SIGINT, SIGTERM, SIGUSR1, SIGCONT] : [SIGINT] {
+            // SIGCONT resumes a stopped process whatever its disposition.
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [unowned self] in self.fire() }
+            source.setEventHandler { [unowned self] in
+                if number == SIGCONT, self.stopDetector?.wasJustStopped() ?? false { return }
+                self.fire(fromTerminal: number == SIGINT)
+            }
             source.resume()
             sources.append(source)
         }
@@ -56,14 +64,16 @@ final class InterruptWatcher {
         lock.unlock()
     }
 
-    private func fire() {
+    private func fire(fromTerminal: Bool) {
         lock.lock()
         let stop = target
+        let again = presses > 0 && fromTerminal
         presses += 1
-        let again = presses > 1
+        let first = presses == 1
         lock.unlock()
         if secondPressExits {
             if again { _exit(130) }
+            guard first else { return }
             // Under mpirun only rank 0 speaks.
             if ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_RANK"].map({ $0 == "0" }) ?? true {
                 FileHandle.standardError.write(Data("\ninterrupt: stopping (Ctrl-C again to quit at once)\n".utf8))

@@ -1,0 +1,285 @@
+import Foundation
+
+/// Winograd F(4×4, 3×3) for the 3×3 same-size stride-1 convolutions of 64 channels and more
+/// (every ResNet stage past the first): forward, input gradient and weight gradient.
+///
+/// Per chunk of images, each 4×4 output tile's 6×6 input window is transformed
+/// (`V = Bᵀ d B`, 36 values, ``WinogradTransforms``); the 36 values give 36 independent
+/// products `M_ξ = U_ξ · V_ξ` of the transformed weights `U_ξ [out × in]` with
+/// `V_ξ [in × tiles]`, one single-threaded BLAS GEMM each; the outputs come back as `Aᵀ M A`.
+/// That is 36 multiply–adds per 16 outputs and channel pair instead of 144. The input gradient
+/// is the same computation on `dy` with the weights transposed and flipped; the weight gradient
+/// is `Gᵀ [Σ_tiles Z_ξ · V_ξᵀ] G` with `Z = A dy Aᵀ`.
+///
+/// Each phase (transforms over channels, GEMMs over ξ, inverse transforms over channels) is
+/// spread over the threads, but every value is computed by the same code whichever thread runs
+/// it, and the weight gradient adds the chunks in order, so results do not depend on the
+/// thread count (``Parallel``). The rounding differs from a direct sum: the transforms scale by
+/// up to 8² and 1/6², and results differ from im2col + GEMM by 2e-6 to 6e-6 of their largest
+/// value in Float32 (`WinogradTests`). `M2T_WINOGRAD=0` turns the path off.
+enum Winograd {
+    /// Whether the path is used (`M2T_WINOGRAD=0` turns it off).
+    nonisolated(unsafe) static var enabled: Bool = ProcessInfo.processInfo.environment["M2T_WINOGRAD"] != "0"
+    /// The fewest input and output channels the path takes (`M2T_WINOGRAD_MIN_CHANNELS`).
+    nonisolated(unsafe) static var minChannels: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_MIN_CHANNELS"] ?? "") ?? 64
+    /// Target tiles per chunk, the columns of each GEMM (`M2T_WINOGRAD_TILES`).
+    nonisolated(unsafe) static var chunkTiles: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_TILES"] ?? "") ?? 512
+
+    typealias T = WinogradTransforms
+    typealias V = T.V
+
+    /// Whether the path runs `g` (forward and both gradients).
+    static func suits(_ g: ConvGeometry) -> Bool {
+        enabled && g.batch > 0 && g.kernelH == 3 && g.kernelW == 3 && g.isSameSizeStride1
+            && Swift.min(g.inChannels, g.outChannels) >= minChannels
+    }
+
+    /// `y = conv(x, w) + b` for `g` (``suits(_:)`` must hold).
+    static func forward(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, w: UnsafePointer<TensorScalar>, bias: UnsafePointer<TensorScalar>?,
+                        y: UnsafeMutablePointer<TensorScalar>) throws {
+        let u = try transformWeights(w, g, transposed: false)
+        try convolve(Tiling(g), channelsIn: g.inChannels, channelsOut: g.outChannels, input: x, weights: u.pointer, bias: bias, output: y)
+    }
+
+    /// The input gradient `dx` (overwritten) of `g` from `dy`: the same-size convolution of
+    /// `dy` with the weights transposed over channels and flipped in space.
+    static func inputGradient(_ g: ConvGeometry, w: UnsafePointer<TensorScalar>, dy: UnsafePointer<TensorScalar>, dx: UnsafeMutablePointer<TensorScalar>) throws {
+        let u = try transformWeights(w, g, transposed: true)
+        try convolve(Tiling(g), channelsIn: g.outChannels, channelsOut: g.inChannels, input: dy, weights: u.pointer, bias: nil, output: dx)
+    }
+
+    /// The weight gradient `dw` (overwritten) of `g` from `x` and `dy`.
+    static func weightGradient(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, dy: UnsafePointer<TensorScalar>, dw: UnsafeMutablePointer<TensorScalar>) throws {
+        let t = Tiling(g)
+        let (Ci, Co) = (g.inChannels, g.outChannels)
+        let inputs = Planes(t, halo: 1), gradients = Planes(t, halo: 0)
+        // Separate scratch for the two layouts: each relies on its borders staying zero.
+        let inputPlanes = try (0..<Parallel.threads).map { _ in try Storage(zeroedCount: inputs.count) }
+        let gradientPlanes = try (0..<Parallel.threads).map { _ in try Storage(zeroedCount: gradients.count) }
+        let (vs, zs, dus) = (spaced(Ci * t.columns), spaced(Co * t.columns), spaced(Co * Ci))
+        let v = try Storage(uninitializedCount: 36 * vs), z = try Storage(uninitializedCount: 36 * zs)
+        // Σ over tiles of Z_ξ · V_ξᵀ, [36][Co][Ci]; a vector's width more so the last group reads in bounds.
+        let du = try Storage(uninitializedCount: 36 * dus + 8)
+        for (first, n) in t.chunks {
+            let columns = t.groups(n) * 8
+            transformTiles(x, channels: Ci, t, inputs, first: first, n: n, planes: inputPlanes, into: v.pointer)
+            transformTiles(dy, channels: Co, t, gradients, first: first, n: n, planes: gradientPlanes, into: z.pointer)
+            let (vp, zp, dup) = (v.pointer, z.pointer, du.pointer)
+            Parallel.forRanges(36, costPerItem: 1 << 20) { _, range in
+                for xi in range {
+                    Kernels.sgemm(false, true, Co, Ci, columns, 1, zp + xi * zs, t.columns, vp + xi * vs, t.columns,
+                                  first == 0 ? 0 : 1, dup + xi * dus, Ci)
+                }
+            }
+        }
+        let dup = du.pointer
+        Parallel.forRanges(Co, costPerItem: Ci * 64) { _, range in
+            withUnsafeTemporaryAllocation(of: V.self, capacity: 27) { buf in
+                let tmp = buf.baseAddress!, out = tmp + 18
+                let taps = UnsafeMutableRawPointer(out).assumingMemoryBound(to: TensorScalar.self)
+                for o in range {
+                    for c0 in stride(from: 0, to: Ci, by: 8) {
+                        T.kernelGradientTiles(dup + o * Ci + c0, srcStride: dus, out, tmp)
+                        for k in 0..<Swift.min(8, Ci - c0) {
+                            let dst = dw + (o * Ci + c0 + k) * 9
+                            for tap in 0..<9 { dst[tap] = taps[tap * 8 + k] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Phases
+
+    /// The distance between consecutive ξ matrices of `elements` values: one cache line more,
+    /// so that the 36 streams a transform reads or writes do not fall into the same cache sets
+    /// (the matrices' sizes are often multiples of 4 KiB).
+    static func spaced(_ elements: Int) -> Int { elements + 64 / MemoryLayout<TensorScalar>.stride }
+
+    /// How a batch is cut into tiles and chunks.
+    struct Tiling {
+        let batch: Int, height: Int, width: Int
+        let tilesY: Int, tilesX: Int
+        /// Images per chunk: about ``Winograd/chunkTiles`` tiles (the geometry alone decides).
+        let imagesPerChunk: Int
+        /// The GEMM columns of a full chunk: its tiles rounded up to whole SIMD groups.
+        let columns: Int
+        var perImage: Int { tilesY * tilesX }
+
+        init(_ g: ConvGeometry) {
+            (batch, height, width) = (g.batch, g.height, g.width)
+            (tilesY, tilesX) = ((g.height + 3) / 4, (g.width + 3) / 4)
+            imagesPerChunk = Swift.max(1, Swift.min(g.batch, Winograd.chunkTiles / (tilesY * tilesX)))
+            columns = (imagesPerChunk * tilesY * tilesX + 7) / 8 * 8
+        }
+
+        /// `(first image, images)` of each chunk, in order.
+        var chunks: [(Int, Int)] {
+            stride(from: 0, to: batch, by: imagesPerChunk).map { ($0, Swift.min(imagesPerChunk, batch - $0)) }
+        }
+
+        /// SIMD groups of eight tiles in a chunk of `n` images.
+        func groups(_ n: Int) -> Int { (n * perImage + 7) / 8 }
+    }
+
+    /// One channel of a chunk's images copied into zero-bordered planes, so that every tile
+    /// reads a whole window: with `halo` 1 the 6×6 input window of a 4×4 tile (starting a row
+    /// and a column before it), with `halo` 0 the 4×4 output-gradient tile itself. A window of
+    /// zeros after the last image serves the tiles that only fill up a SIMD group.
+    struct Planes {
+        let height: Int, width: Int, halo: Int, images: Int
+        var plane: Int { height * width }
+        var zeros: Int { images * plane }
+        /// Room for the zero window and for ``WinogradTransforms/gatherPairs(_:_:rows:cols:rowStride:_:)``'s
+        /// reads past the last window.
+        var count: Int { zeros + 6 * width + 8 }
+
+        init(_ t: Tiling, halo: Int) {
+            (height, width, self.halo, images) = (4 * t.tilesY + 2 * halo, 4 * t.tilesX + 2 * halo, halo, t.imagesPerChunk)
+        }
+
+        /// Where tile `i` of a chunk of `n` images starts, for each of the chunk's GEMM columns.
+        func offsets(_ t: Tiling, images n: Int) -> [Int] {
+            (0..<t.groups(n) * 8).map { i in
+                guard i < n * t.perImage else { return zeros }
+                let (img, r) = i.quotientAndRemainder(dividingBy: t.perImage)
+                return img * plane + 4 * (r / t.tilesX) * width + 4 * (r % t.tilesX)
+            }
+        }
+
+        /// Copies channel planes `src`, `src + imageStride`, … of `n` images into the interiors.
+        func fill(_ dst: UnsafeMutablePointer<TensorScalar>, from src: UnsafePointer<TensorScalar>, imageStride: Int, images n: Int, _ t: Tiling) {
+            for img in 0..<n {
+                let s = src + img * imageStride, d = dst + img * plane + halo * width + halo
+                for r in 0..<t.height { (d + r * width).update(from: s + r * t.width, count: t.width) }
+            }
+        }
+    }
+
+    /// The transformed tiles of images `first..<first+n` of `src` (`channels` channels), into
+    /// `dst[ξ][channel][column]`: `Bᵀ d B` of the input windows (halo 1), or `A e Aᵀ` of the
+    /// output-gradient tiles (halo 0).
+    static func transformTiles(_ src: UnsafePointer<TensorScalar>, channels: Int, _ t: Tiling, _ layout: Planes, first: Int, n: Int,
+                               planes: [Storage], into dst: UnsafeMutablePointer<TensorScalar>) {
+        let offsets = layout.offsets(t, images: n), plane = t.height * t.width
+        let stride = spaced(channels * t.columns)
+        offsets.withUnsafeBufferPointer { off in
+            Parallel.forRanges(channels, costPerItem: n * t.perImage * 64) { slot, range in
+                let buf = planes[slot].pointer
+                withUnsafeTemporaryAllocation(of: V.self, capacity: 72) { scratch in
+                    let tmp = scratch.baseAddress!, window = UnsafeMutableRawPointer(tmp + 36).assumingMemoryBound(to: TensorScalar.self)
+                    let side = layout.halo == 1 ? 6 : 4
+                    for c in range {
+                        layout.fill(buf, from: src + (first * channels + c) * plane, imageStride: channels * plane, images: n, t)
+                        for group in 0..<off.count / 8 {
+                            let o = off.baseAddress! + 8 * group
+                            if T.inPairs(o) {
+                                T.gatherPairs(buf, o, rows: side, cols: side, rowStride: layout.width, window)
+                            } else {
+                                T.gather(buf, o, rows: side, cols: side, rowStride: layout.width, window)
+                            }
+                            let d = dst + c * t.columns + 8 * group
+                            if layout.halo == 1 {
+                                T.inputTiles(window, d, dstStride: stride, tmp)
+                            } else {
+                                T.outputGradientTiles(window, d, dstStride: stride, tmp)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `output = conv(input, weights) + bias` with the weights already transformed
+    /// (`weights[ξ][out][in]`, ξ matrices ``spaced(_:)``).
+    static func convolve(_ t: Tiling, channelsIn Ci: Int, channelsOut Co: Int, input: UnsafePointer<TensorScalar>, weights u: UnsafePointer<TensorScalar>,
+                         bias: UnsafePointer<TensorScalar>?, output: UnsafeMutablePointer<TensorScalar>) throws {
+        let layout = Planes(t, halo: 1)
+        let planes = try (0..<Parallel.threads).map { _ in try Storage(zeroedCount: layout.count) }
+        let (us, vs, ms) = (spaced(Ci * Co), spaced(Ci * t.columns), spaced(Co * t.columns))
+        let v = try Storage(uninitializedCount: 36 * vs), m = try Storage(uninitializedCount: 36 * ms)
+        let (H, W) = (t.height, t.width)
+        for (first, n) in t.chunks {
+            let columns = t.groups(n) * 8
+            transformTiles(input, channels: Ci, t, layout, first: first, n: n, planes: planes, into: v.pointer)
+            let (vp, mp) = (v.pointer, m.pointer)
+            Parallel.forRanges(36, costPerItem: 1 << 20) { _, range in
+                for xi in range {
+                    Kernels.sgemm(false, false, Co, columns, Ci, 1, u + xi * us, Ci, vp + xi * vs, t.columns, 0, mp + xi * ms, t.columns)
+                }
+            }
+            let tiles = n * t.perImage
+            // Where each tile's outputs start in channel 0 of the chunk, and how many rows and
+            // columns of it lie inside the image; whole groups of whole tiles side by side are
+            // written with vector stores.
+            let starts = (0..<columns).map { i -> Int in
+                let (img, r) = Swift.min(i, tiles - 1).quotientAndRemainder(dividingBy: t.perImage)
+                return img * Co * H * W + 4 * (r / t.tilesX) * W + 4 * (r % t.tilesX)
+            }
+            let whole = (0..<columns / 8).map { group in
+                (8 * group..<8 * group + 8).allSatisfy { i in
+                    i < tiles && 4 * ((i % t.perImage) / t.tilesX) + 4 <= H && 4 * (i % t.tilesX) + 4 <= W
+                }
+            }
+            starts.withUnsafeBufferPointer { starts in
+                let starts = starts.baseAddress!
+                Parallel.forRanges(Co, costPerItem: tiles * 64) { _, range in
+                    withUnsafeTemporaryAllocation(of: V.self, capacity: 40) { buf in
+                        let tmp = buf.baseAddress!, out = tmp + 24
+                        let values = UnsafeMutableRawPointer(out).assumingMemoryBound(to: TensorScalar.self)
+                        for co in range {
+                            let b = bias?[co] ?? 0
+                            let plane = output + (first * Co + co) * H * W
+                            for group in 0..<columns / 8 {
+                                T.outputTiles(mp + co * t.columns + 8 * group, srcStride: ms, out, tmp)
+                                let o = starts + 8 * group
+                                if whole[group] && T.inPairs(o) {
+                                    T.scatterPairs(out, bias: b, plane, o, rowStride: W)
+                                    continue
+                                }
+                                for k in 0..<Swift.min(8, tiles - 8 * group) {
+                                    let r = (8 * group + k) % t.perImage
+                                    let (y0, x0) = (4 * (r / t.tilesX), 4 * (r % t.tilesX))
+                                    for a in 0..<Swift.min(4, H - y0) {
+                                        for c in 0..<Swift.min(4, W - x0) { plane[o[k] + a * W + c] = values[(4 * a + c) * 8 + k] + b }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `U[ξ][r][c] = G g Gᵀ` of every filter: of `g`'s weights (rows are outputs), or
+    /// `transposed`, of its input gradient's (rows are inputs, the filters flipped).
+    static func transformWeights(_ w: UnsafePointer<TensorScalar>, _ g: ConvGeometry, transposed: Bool) throws -> Storage {
+        let Ci = g.inChannels
+        let (rows, cols) = transposed ? (Ci, g.outChannels) : (g.outChannels, Ci)
+        let u = try Storage(uninitializedCount: 36 * spaced(rows * cols))
+        let up = u.pointer
+        Parallel.forRanges(rows, costPerItem: cols * 64) { _, range in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 8) { off in
+                withUnsafeTemporaryAllocation(of: V.self, capacity: 27) { scratch in
+                    let tmp = scratch.baseAddress!, taps = UnsafeMutableRawPointer(tmp + 18).assumingMemoryBound(to: TensorScalar.self)
+                    for r in range {
+                        for c0 in stride(from: 0, to: cols, by: 8) {
+                            let lanes = Swift.min(8, cols - c0)
+                            // Lanes past the last filter repeat it; their values are not stored.
+                            for k in 0..<8 {
+                                let c = c0 + Swift.min(k, lanes - 1)
+                                off[k] = transposed ? (c * Ci + r) * 9 : (r * Ci + c) * 9
+                            }
+                            T.gather(w, off.baseAddress!, rows: 1, cols: 9, rowStride: 9, taps)
+                            T.kernelTiles(taps, flipped: transposed, up + r * cols + c0, dstStride: spaced(rows * cols), lanes: lanes, tmp)
+                        }
+                    }
+                }
+            }
+        }
+        return u
+    }
+}
