@@ -59,7 +59,7 @@ enum MethodBuiltins {
             .tensor(try momentum2Loss(q1: try a.tensor("q1"), q2: try a.tensor("q2"), k1: try a.tensor("k1"), k2: try a.tensor("k2")))
         },
         BuiltinFunction("linear_eval", "backbone, train, test, probe=\"lbfgs\", l2=nil, epochs=nil, batch=nil, lr=nil",
-                        doc: "Linear probe on frozen features (eval-mode backbone, evaluation views), standardized. probe \"lbfgs\": logistic regression solved to its optimum, its L2 strength chosen on a held-out 10% of `train` from 1e-2…1e-5 (or `l2` if given). probe \"sgd\": the earlier classifier trained by SGD for `epochs` (30) with `batch` (256) and `lr` (0.2). Returns {top1, top5, train_top1, probe, l2} on `test`.",
+                        doc: "Linear probe on frozen features (eval-mode backbone, evaluation views), standardized. probe \"lbfgs\": logistic regression solved to its optimum, its L2 strength chosen on a held-out 10% of `train` from 1e-1…1e-6 (or `l2` if given). probe \"sgd\": the earlier classifier trained by SGD for `epochs` (30) with `batch` (256) and `lr` (0.2). Returns {top1, top5, train_top1, probe, l2} on `test`.",
                         example: "print(linear_eval(m2.teacher.backbone, train: data, test: fashion_mnist(split: \"test\")))") { a in
             let probe = try probeArguments(a)
             let (tr, ftr, ltr, fte, lte) = try frozenFeatures(a, "linear_eval", needs: "the training data needs")
