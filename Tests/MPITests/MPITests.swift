@@ -178,10 +178,10 @@ final class MPITests: XCTestCase {
         try onlyInTheFloat32Build()
         let out = dir.appendingPathComponent("eval")
         var pretrain = arguments("eval", steps: 4).filter { $0 != "--no-probe" }
-        pretrain += ["--probe-epochs", "2", "--no-baselines"]
+        pretrain += ["--no-baselines"]
         let trained = try MPIRun.output(ranks: 2, pretrain)
         XCTAssertEqual(trained.status, 0, trained.stderr)
-        let evaluated = try MPIRun.output(ranks: 0, ["eval", out.appendingPathComponent("last.safetensors").path, "--probe-epochs", "2",
+        let evaluated = try MPIRun.output(ranks: 0, ["eval", out.appendingPathComponent("last.safetensors").path,
                                                      "--train-limit", "512", "--test-limit", "64"])
         XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
         // The figures of the table's first row: "<name>  53.10%  95.10%  47.00%".

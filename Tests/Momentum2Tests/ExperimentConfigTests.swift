@@ -53,3 +53,15 @@ final class ExperimentConfigTests: XCTestCase {
         XCTAssertNil(TrainerState(step: 0, method: c.method, loader: nil, teacherBN: [:], lastLoss: nil, elapsed: 0).experiment)
     }
 }
+
+extension ExperimentConfigTests {
+    /// Records written before the probe could be chosen evaluate with the default probe.
+    func testProbeDefaultsToLBFGS() throws {
+        var j = try json(config(.steps(1), .fashionMNIST(directory: nil)))
+        XCTAssertNil(j["probe"])
+        let old = try JSONDecoder().decode(ExperimentConfig.self, from: JSONSerialization.data(withJSONObject: j))
+        XCTAssertEqual(old.probeKind, .lbfgs)
+        j["probe"] = "sgd"
+        XCTAssertEqual(try JSONDecoder().decode(ExperimentConfig.self, from: JSONSerialization.data(withJSONObject: j)).probeKind, .sgd)
+    }
+}

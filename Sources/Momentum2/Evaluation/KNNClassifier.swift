@@ -30,13 +30,14 @@ public struct KNNClassifier: Sendable {
         var start = 0
         while start < queryLabels.count {
             let end = min(start + chunk, queryLabels.count)
-            let sims = try withNoGrad { try q.index([.slice(start: start, end: end, step: 1)]).matmul(b) }.scalars
+            // Read in place (a matmul's output is dense): a copy of 512 × 60,000 similarities per chunk cost page faults.
+            let sims = try withNoGrad { try q.index([.slice(start: start, end: end, step: 1)]).matmul(b).contiguous() }
             let n = bankLabels.count
             var hits = [Int](repeating: 0, count: end - start)
             hits.withUnsafeMutableBufferPointer { h in
                 let hp = h.baseAddress!
-                sims.withUnsafeBufferPointer { s in
-                    let sp = s.baseAddress!
+                withExtendedLifetime(sims) {
+                    let sp = UnsafePointer(sims.storage.pointer + sims.offset)
                     DispatchQueue.concurrentPerform(iterations: end - start) { r in
                         let row = sp + r * n
                         let top = KNNClassifier.topK(row, n, kk)

@@ -86,7 +86,7 @@ public enum Experiment {
             throw TensorError.invalidArgument(op: "linear_eval", reason: "evaluation needs a labelled train and test split")
         }
         func say(_ s: String) { observer?(.note(s)) }
-        let probe = LinearProbe(epochs: config.probeEpochs, seed: config.seed)
+        let probe: any LinearProbe = config.probeKind == .sgd ? SGDProbe(epochs: config.probeEpochs, seed: config.seed) : LogisticProbe(seed: config.seed)
         let classes = data.train.classCount
         func row(_ name: String, _ model: Module) throws -> ResultRow {
             let t0 = Date()
@@ -98,13 +98,14 @@ public enum Experiment {
             let (ftr, ltr) = try Features.extract(model, dataset: data.train, pipeline: data.evaluation, cancellation: cancellation)
             let (fte, lte) = try Features.extract(model, dataset: test, pipeline: data.evaluation, cancellation: cancellation)
             let t2 = Date()
-            let r = try probe.evaluate(train: ftr, trainLabels: ltr, test: fte, testLabels: lte, classes: classes)
+            let r = try probe.evaluate(train: ftr, trainLabels: ltr, test: fte, testLabels: lte, classes: classes, cancellation: cancellation)
             let t3 = Date()
             let knn = try KNNClassifier().accuracy(bank: ftr, bankLabels: ltr, queries: fte, queryLabels: lte, classes: classes)
             let t4 = Date()
-            say(String(format: "%@: linear top-1 %.2f%%, kNN %.2f%% (%.1f s: features %.1f, probe %.1f, kNN %.1f)", name, r.top1 * 100, knn * 100,
+            let how = r.probe == .lbfgs ? String(format: "L-BFGS, λ = %g", r.l2) : "SGD, \(r.epochs ?? 0) epochs"
+            say(String(format: "%@: linear top-1 %.2f%% (%@), kNN %.2f%% (%.1f s: features %.1f, probe %.1f, kNN %.1f)", name, r.top1 * 100, how, knn * 100,
                        t4.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2), t4.timeIntervalSince(t3)))
-            return ResultRow(name: name, top1: r.top1, top5: r.top5, knnTop1: knn)
+            return ResultRow(name: name, top1: r.top1, top5: r.top5, knnTop1: knn, probe: r.probe, l2: r.l2)
         }
         var rows = [try row(label, backbone)]
         if config.baselines {

@@ -44,7 +44,9 @@ public struct ExperimentConfig: Codable, Sendable {
     public var knnBank = ExperimentConfig.standardKNNBank
     /// Test images the kNN monitor classifies (default ``standardKNNQueries``).
     public var knnQueries = ExperimentConfig.standardKNNQueries
-    /// Epochs of the linear probe.
+    /// The linear probe (nil: ``ProbeKind/lbfgs``; older records have none).
+    public var probe: ProbeKind?
+    /// Epochs of the SGD probe.
     public var probeEpochs = 30
     /// Also evaluate the random-init network and raw pixels.
     public var baselines = true
@@ -68,6 +70,9 @@ public struct ExperimentConfig: Codable, Sendable {
     public init(data: DataSource, method: MethodConfig, budget: Budget) {
         (self.data, self.method, self.budget) = (data, method, budget)
     }
+
+    /// The linear probe the evaluation runs.
+    public var probeKind: ProbeKind { probe ?? .lbfgs }
 
     /// The seed of the random-init baseline's weights.
     public var randomInitSeed: UInt64 { seed &+ ExperimentConfig.randomInitSeedOffset }

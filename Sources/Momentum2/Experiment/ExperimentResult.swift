@@ -11,6 +11,15 @@ public struct ResultRow: Codable, Sendable {
     /// kNN top-1 accuracy on the test split with the whole training split as bank, in [0, 1]
     /// (nil: not measured).
     public var knnTop1: Double?
+    /// The probe that measured top-1 and top-5 (nil in results written before there was a choice: SGD).
+    public var probe: ProbeKind?
+    /// The probe's L2 strength (L-BFGS: chosen on held-out data).
+    public var l2: Double?
+
+    /// A row of the table.
+    public init(name: String, top1: Double, top5: Double, knnTop1: Double? = nil, probe: ProbeKind? = nil, l2: Double? = nil) {
+        (self.name, self.top1, self.top5, self.knnTop1, self.probe, self.l2) = (name, top1, top5, knnTop1, probe, l2)
+    }
 }
 
 /// What an experiment produced.

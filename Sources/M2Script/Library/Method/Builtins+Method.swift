@@ -58,13 +58,14 @@ enum MethodBuiltins {
                         example: "momentum2_loss(q1, q2, k1, k2)") { a in
             .tensor(try momentum2Loss(q1: try a.tensor("q1"), q2: try a.tensor("q2"), k1: try a.tensor("k1"), k2: try a.tensor("k2")))
         },
-        BuiltinFunction("linear_eval", "backbone, train, test, epochs=30, batch=256, lr=0.2",
-                        doc: "Linear probe on frozen features (eval-mode backbone, evaluation views): trains a linear classifier on `train`, returns {top1, top5, train_top1} on `test`.",
+        BuiltinFunction("linear_eval", "backbone, train, test, probe=\"lbfgs\", l2=nil, epochs=nil, batch=nil, lr=nil",
+                        doc: "Linear probe on frozen features (eval-mode backbone, evaluation views), standardized. probe \"lbfgs\": logistic regression solved to its optimum, its L2 strength chosen on a held-out 10% of `train` from 1e-1…1e-6 (or `l2` if given). probe \"sgd\": the earlier classifier trained by SGD for `epochs` (30) with `batch` (256) and `lr` (0.2). Returns {top1, top5, train_top1, probe, l2} on `test`.",
                         example: "print(linear_eval(m2.teacher.backbone, train: data, test: fashion_mnist(split: \"test\")))") { a in
+            let probe = try probeArguments(a)
             let (tr, ftr, ltr, fte, lte) = try frozenFeatures(a, "linear_eval", needs: "the training data needs")
-            let probe = LinearProbe(epochs: try a.positiveInt("epochs"), batch: try a.positiveInt("batch"), baseLearningRate: try a.double("lr"))
-            let r = try probe.evaluate(train: ftr, trainLabels: ltr, test: fte, testLabels: lte, classes: tr.dataset.classCount)
-            return Convert.record([("top1", .double(r.top1)), ("top5", .double(r.top5)), ("train_top1", .double(r.trainTop1))])
+            let r = try probe.evaluate(train: ftr, trainLabels: ltr, test: fte, testLabels: lte, classes: tr.dataset.classCount, cancellation: a.interpreter.interrupt)
+            return Convert.record([("top1", .double(r.top1)), ("top5", .double(r.top5)), ("train_top1", .double(r.trainTop1)),
+                                   ("probe", .string(r.probe.rawValue)), ("l2", .double(r.l2))])
         },
         BuiltinFunction("knn_eval", "backbone, train, test, k=200, temperature=0.07",
                         doc: "Weighted k-nearest-neighbour accuracy (cosine similarity, temperature) of frozen features: `train` is the bank, `test` the queries.",
@@ -74,6 +75,26 @@ enum MethodBuiltins {
             return .double(try knn.accuracy(bank: ftr, bankLabels: ltr, queries: fte, queryLabels: lte, classes: tr.dataset.classCount))
         },
     ]
+}
+
+/// The probe linear_eval's arguments ask for; the SGD probe's settings with the L-BFGS probe
+/// (or `l2` with SGD) are refused rather than ignored.
+private func probeArguments(_ a: BoundArguments) throws -> any LinearProbe {
+    let sgdOnly = ["epochs", "batch", "lr"].filter { !a.isNil($0) }
+    switch try a.choice("probe", ProbeKind.allCases.map(\.rawValue)) {
+    case ProbeKind.sgd.rawValue:
+        guard a.isNil("l2") else { throw RuntimeFailure("linear_eval: l2 is the L-BFGS probe's; the SGD probe has no weight decay here") }
+        return SGDProbe(epochs: a.isNil("epochs") ? 30 : try a.positiveInt("epochs"), batch: a.isNil("batch") ? 256 : try a.positiveInt("batch"),
+                        baseLearningRate: a.isNil("lr") ? 0.2 : try a.double("lr"))
+    default:
+        guard sgdOnly.isEmpty else {
+            throw RuntimeFailure("linear_eval: \(sgdOnly.joined(separator: ", ")) belong\(sgdOnly.count == 1 ? "s" : "") to the SGD probe; pass probe: \"sgd\" as well, or leave them out (the default probe solves the logistic regression to its optimum)")
+        }
+        if a.isNil("l2") { return LogisticProbe() }
+        let l2 = try a.double("l2")
+        guard l2 > 0, l2.isFinite else { throw RuntimeFailure("linear_eval: l2 must be a positive number, not \(l2)") }
+        return LogisticProbe(l2Grid: [l2])
+    }
 }
 
 /// The `backbone`'s frozen features of the `train` and `test` datasets (evaluation views),
