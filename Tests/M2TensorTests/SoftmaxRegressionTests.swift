@@ -11,14 +11,14 @@ final class SoftmaxRegressionTests: XCTestCase {
         let g = RandomGenerator(seed: seed)
         let x = try Tensor.randn([n, d], generator: g)
         let labels = (0..<n).map { _ in g.nextInt(classes) }
-        let theta = try Tensor.randn([(d + 1) * classes], std: 0.3, generator: g).scalars.map(Double.init)
+        let theta = try Tensor.randn([(d + 1) * classes], std: 0.3, generator: g).scalars.map { Double($0) }
         return (try SoftmaxRegression(features: x, labels: labels, classes: classes), theta)
     }
 
     /// `(1/n)·Σ [logsumexp(z) − z_y] + (λ/2)‖W‖²` and its gradient, summed plainly in Double.
     func direct(_ p: SoftmaxRegression, _ theta: [Double], l2: Double) -> (Double, [Double]) {
         let (n, d, C) = (p.sampleCount, p.dimension, p.classes)
-        let x = p.features.scalars.map(Double.init)
+        let x = p.features.scalars.map { Double($0) }
         var loss = 0.0, grad = [Double](repeating: 0, count: theta.count)
         for i in 0..<n {
             let z = (0..<C).map { c in (0..<d).reduce(theta[d * C + c]) { $0 + x[i * d + $1] * theta[$1 * C + c] } }
@@ -65,7 +65,7 @@ final class SoftmaxRegressionTests: XCTestCase {
     func testPreconditionerInvertsTheSecondMomentPlusRidge() throws {
         let (p, _) = try problem(n: 50, d: 4, classes: 3, seed: 9)
         let (d, C, n) = (p.dimension, p.classes, p.sampleCount)
-        let x = p.features.scalars.map(Double.init)
+        let x = p.features.scalars.map { Double($0) }
         var sigma = [Double](repeating: 0, count: (d + 1) * (d + 1))
         for i in 0..<n {
             let row = (0..<d).map { x[i * d + $0] } + [1]
