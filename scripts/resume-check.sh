@@ -1,7 +1,7 @@
 #!/bin/bash
 # SIGKILL mid-epoch, resume, compare losses with an uninterrupted run.
 B="$(cd "$(dirname "$0")/.." && pwd)/.build/release/m2t"
-ARGS="--steps 60 --train-limit 2048 --no-monitor --no-probe --log-every 1 --checkpoint-every 10"
+ARGS="--steps 60 --batch 64 --train-limit 2048 --no-monitor --no-probe --log-every 1 --checkpoint-every 10"
 rm -rf /tmp/rk-full /tmp/rk-part
 $B pretrain $ARGS --output /tmp/rk-full > /dev/null 2>&1
 $B pretrain $ARGS --output /tmp/rk-part > /dev/null 2>&1 &

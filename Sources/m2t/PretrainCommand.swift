@@ -3,8 +3,25 @@ import Foundation
 import M2Script
 
 /// `m2t pretrain`: pre-train with Momentum² Teacher, then evaluate; with no arguments, the
-/// embedded default demo on Fashion-MNIST.
+/// embedded default demo on Fashion-MNIST (``Demo``).
 struct PretrainCommand: ParsableCommand {
+    /// The recipe `m2t pretrain` runs with no options (`make demo`): a fixed number of steps,
+    /// so that the same seed prints the same table on any machine of the same CPU kind and
+    /// any thread count, sized so that pre-training and evaluation fit a few minutes on two
+    /// cores. docs/results.md ("The default demo") has the curve behind each number.
+    enum Demo {
+        /// Steps of pre-training when no budget is given.
+        static let steps = 2000
+        /// Images per view per step: momentum BN makes small batches work, and at a fixed
+        /// number of images twice the steps learn more.
+        static let batch = 32
+        /// Learning rate per 256 images (0.075 per step at batch 32).
+        static let learningRate = 0.6
+        /// Side of Fashion-MNIST's training views (evaluation stays at 28×28): half the
+        /// step's cost, and crops that show a garment about as large as the test images do.
+        static let fashionMNISTViewSize = 20
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "pretrain",
         abstract: "Pre-train a backbone with Momentum² Teacher, then run the linear probe and the baselines.")
@@ -13,14 +30,14 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Backbone: resnet18, resnet34 or resnet50.") var arch = "resnet18"
     @Option(help: "Channels of the first stage.") var width = 16
     @Option(help: "Stem: small or imagenet.") var stem: ResNet.Stem = .small
-    @Option(help: "Images per view per step.") var batch = 64
+    @Option(help: "Images per view per step.") var batch = Demo.batch
     @Option(help: "Pre-training epochs (instead of --minutes).") var epochs: Double?
-    @Option(help: "Pre-training steps (instead of --minutes).") var steps: Int?
-    @Option(help: "Wall-clock minutes of pre-training (schedules are sized to fit).") var minutes: Double?
+    @Option(help: "Pre-training steps (default \(Demo.steps) when neither --epochs nor --minutes is given).") var steps: Int?
+    @Option(help: "Wall-clock minutes of pre-training instead of a number of steps (schedules are sized to fit).") var minutes: Double?
     @Option(help: "Projector/predictor hidden width.") var hidden = 512
     @Option(help: "Projector/predictor output width.") var out = 128
     @Option(help: "Optimizer: sgd or lars.") var optimizer: MethodConfig.OptimizerKind = .sgd
-    @Option(help: "Learning rate per 256 images (scaled by batch/256).") var lr = 0.4
+    @Option(help: "Learning rate per 256 images (scaled by batch/256).") var lr = Demo.learningRate
     @Option(help: "Warm-up steps.") var warmup = 50
     @Option(help: "Weight decay.") var weightDecay = 1e-4
     @Option(help: "Teacher EMA base momentum m0.") var m0 = 0.99
@@ -40,7 +57,7 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Steps between checkpoints (also written at every epoch end and on Ctrl-C).") var checkpointEvery = 200
     @Option(help: "Use only this many training images.") var trainLimit: Int?
     @Option(help: "Use only this many test images.") var testLimit: Int?
-    @Option(help: "Side of the training views (default: the images' own; evaluation always uses the images' size).") var viewSize: Int?
+    @Option(help: "Side of the training views (default: 20 for Fashion-MNIST, the images' own otherwise; evaluation always uses the images' size).") var viewSize: Int?
     @Option(help: "Smallest random-resized crop of the training views, as a fraction of the image area (default: 0.2 for small images, 0.08 for larger).") var cropMin: Double?
     @Option(help: "Before probing, re-estimate the BN statistics of the evaluated networks on this many training images at the evaluation size (precise BN; default 0: keep the running statistics).") var preciseBn = 0
     @Flag(help: "Paper's ImageNet settings (ResNet-50, heads 4096/256, batch 128, lr 0.05/256, no warm-up).") var paperPreset = false
@@ -67,7 +84,10 @@ struct PretrainCommand: ParsableCommand {
         m.syncBN = syncBn
         m.optimizer = optimizer
         m.seed = seed
-        let budget: ExperimentConfig.Budget = steps.map { .steps($0) } ?? epochs.map { .epochs($0) } ?? .minutes(minutes ?? 3)
+        guard [steps != nil, epochs != nil, minutes != nil].filter({ $0 }).count <= 1 else {
+            throw ValidationError("give one budget: --steps, --epochs or --minutes")
+        }
+        let budget: ExperimentConfig.Budget = steps.map { .steps($0) } ?? epochs.map { .epochs($0) } ?? minutes.map { .minutes($0) } ?? .steps(Demo.steps)
         var e = ExperimentConfig(data: source, method: m, budget: budget)
         e.output = output
         e.seed = seed
@@ -84,7 +104,8 @@ struct PretrainCommand: ParsableCommand {
         e.logEvery = logEvery
         e.checkpointEvery = checkpointEvery
         e.testLimit = testLimit
-        e.viewSize = viewSize
+        // Recorded explicitly, so that a checkpoint resumes with the views it trained on.
+        if case .fashionMNIST = source { e.viewSize = viewSize ?? Demo.fashionMNISTViewSize } else { e.viewSize = viewSize }
         e.cropMin = cropMin
         guard preciseBn >= 0 else { throw ValidationError("--precise-bn must not be negative") }
         e.preciseBN = preciseBn > 0 ? preciseBn : nil
