@@ -31,7 +31,7 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Channels of the first stage.") var width = 16
     @Option(help: "Stem: small or imagenet.") var stem: ResNet.Stem = .small
     @Option(help: "Images per view per step.") var batch = Demo.batch
-    @Option(help: "Pre-training epochs (instead of --minutes).") var epochs: Double?
+    @Option(help: "Pre-training epochs instead of a number of steps.") var epochs: Double?
     @Option(help: "Pre-training steps (default \(Demo.steps) when neither --epochs nor --minutes is given).") var steps: Int?
     @Option(help: "Wall-clock minutes of pre-training instead of a number of steps (schedules are sized to fit).") var minutes: Double?
     @Option(help: "Projector/predictor hidden width.") var hidden = 512

@@ -140,6 +140,9 @@ public final class Trainer {
                     try interrupted()
                     break
                 }
+                // The progress line's images/s are training's: the monitor reports its own
+                // seconds, and a window that spanned it read "21 img/s" after each epoch.
+                (imagesSinceLog, logStart) = (0, Date())
                 continue
             }
             let r: StepResult
