@@ -12,8 +12,7 @@ struct EvalCommand: ParsableCommand {
     var checkpoint: String
 
     @Option(help: "Which backbone: teacher or student.") var backbone = "teacher"
-    @Option(help: "Linear probe: lbfgs (logistic regression solved to its optimum, L2 chosen on held-out training data) or sgd (the earlier 30 epochs of SGD).") var probe: ProbeKind = .lbfgs
-    @Option(help: "Epochs of the SGD probe (with --probe sgd; default 30).") var probeEpochs: Int?
+    @OptionGroup var probeOptions: ProbeOptions
     @Flag(help: "Also evaluate the random-init network and raw pixels.") var baselines = false
     @Option(help: "Override the data directory recorded in the checkpoint.") var dataDir: String?
     @Option(help: "Use only this many training images.") var trainLimit: Int?
@@ -38,12 +37,7 @@ struct EvalCommand: ParsableCommand {
                 case let .imageFolder(_, test, size): config.data = .imageFolder(train: dataDir, test: test, size: size)
                 }
             }
-            config.probe = probe
-            if let probeEpochs {
-                guard probe == .sgd else { throw ExitMessage("--probe-epochs is the SGD probe's: add --probe sgd") }
-                guard probeEpochs > 0 else { throw ExitMessage("--probe-epochs must be positive") }
-                config.probeEpochs = probeEpochs
-            }
+            try probeOptions.apply(to: &config)
             config.baselines = baselines
             config.output = output
             guard preciseBn >= 0 else { throw ExitMessage("--precise-bn must not be negative") }

@@ -45,8 +45,7 @@ struct PretrainCommand: ParsableCommand {
     @Flag(help: "Turn the teacher EMA off (a stop-gradient copy every step).") var noEma = false
     @Flag(help: "The original code's double variance correction.") var doubleCorrection = false
     @Flag(help: "Under mpirun: student and teacher BN normalize with the whole global batch's statistics (SyncBN, as BYOL), instead of each rank's own batch (the paper's way).") var syncBn = false
-    @Option(help: "Linear probe: lbfgs (logistic regression solved to its optimum, L2 chosen on held-out training data) or sgd (the earlier 30 epochs of SGD).") var probe: ProbeKind = .lbfgs
-    @Option(help: "Epochs of the SGD probe (with --probe sgd; default 30).") var probeEpochs: Int?
+    @OptionGroup var probeOptions: ProbeOptions
     @Flag(help: "Skip the random-init and raw-pixel baselines.") var noBaselines = false
     @Flag(help: "Skip the final evaluation (the kNN monitor still runs each epoch).") var noProbe = false
     @Flag(help: "Skip the per-epoch kNN monitor.") var noMonitor = false
@@ -91,12 +90,7 @@ struct PretrainCommand: ParsableCommand {
         var e = ExperimentConfig(data: source, method: m, budget: budget)
         e.output = output
         e.seed = seed
-        e.probe = probe
-        if let probeEpochs {
-            guard probe == .sgd else { throw ValidationError("--probe-epochs is the SGD probe's: add --probe sgd") }
-            guard probeEpochs > 0 else { throw ValidationError("--probe-epochs must be positive") }
-            e.probeEpochs = probeEpochs
-        }
+        try probeOptions.apply(to: &e)
         e.baselines = !noBaselines
         e.monitorKNN = !noMonitor
         e.trainLimit = trainLimit
@@ -187,5 +181,4 @@ struct ExitMessage: Error, CustomStringConvertible {
 }
 
 extension MethodConfig.OptimizerKind: ExpressibleByArgument {}
-extension ProbeKind: ExpressibleByArgument {}
 extension MethodConfig.TeacherBN: ExpressibleByArgument {}
