@@ -84,8 +84,11 @@ private func probeArguments(_ a: BoundArguments) throws -> any LinearProbe {
     switch try a.choice("probe", ProbeKind.allCases.map(\.rawValue)) {
     case ProbeKind.sgd.rawValue:
         guard a.isNil("l2") else { throw RuntimeFailure("linear_eval: l2 is the L-BFGS probe's; the SGD probe has no weight decay here") }
-        return SGDProbe(epochs: a.isNil("epochs") ? 30 : try a.positiveInt("epochs"), batch: a.isNil("batch") ? 256 : try a.positiveInt("batch"),
-                        baseLearningRate: a.isNil("lr") ? 0.2 : try a.double("lr"))
+        var sgd = SGDProbe()
+        if !a.isNil("epochs") { sgd.epochs = try a.positiveInt("epochs") }
+        if !a.isNil("batch") { sgd.batch = try a.positiveInt("batch") }
+        if !a.isNil("lr") { sgd.baseLearningRate = try a.double("lr") }
+        return sgd
     default:
         guard sgdOnly.isEmpty else {
             throw RuntimeFailure("linear_eval: \(sgdOnly.joined(separator: ", ")) belong\(sgdOnly.count == 1 ? "s" : "") to the SGD probe; pass probe: \"sgd\" as well, or leave them out (the default probe solves the logistic regression to its optimum)")
