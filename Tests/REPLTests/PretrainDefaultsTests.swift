@@ -13,22 +13,10 @@ final class PretrainDefaultsTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
-    private func m2t(_ arguments: [String]) throws -> (status: Int32, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try XCTUnwrap(builtM2T()))
-        p.arguments = arguments
-        let err = Pipe()
-        (p.standardOutput, p.standardError) = (FileHandle.nullDevice, err)
-        try p.run()
-        let text = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: text, as: UTF8.self))
-    }
-
     func testTheDefaultsAreTheDemoRecipe() throws {
         // A tiny network and two steps; the options not given are the defaults under test.
-        let run = try m2t(["pretrain", "--steps", "2", "--width", "2", "--hidden", "8", "--out", "4", "--no-probe", "--no-monitor",
-                           "--train-limit", "64", "--test-limit", "16", "--output", directory.path])
+        let run = try runM2T(["pretrain", "--steps", "2", "--width", "2", "--hidden", "8", "--out", "4", "--no-probe", "--no-monitor",
+                              "--train-limit", "64", "--test-limit", "16", "--output", directory.path])
         if run.status != 0, run.err.contains("Fashion-MNIST") { throw XCTSkip("Fashion-MNIST is not installed: \(run.err)") }
         XCTAssertEqual(run.status, 0, run.err)
         let results = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("results.json"))) as? [String: Any]
@@ -38,7 +26,7 @@ final class PretrainDefaultsTests: XCTestCase {
         XCTAssertEqual(method["baseLearningRate"] as? Double, 0.6)
         XCTAssertEqual(config["viewSize"] as? Int, 20, "the default view size is recorded, so a resume keeps it")
 
-        let both = try m2t(["pretrain", "--steps", "2", "--minutes", "1", "--output", directory.path])
+        let both = try runM2T(["pretrain", "--steps", "2", "--minutes", "1", "--output", directory.path])
         XCTAssertNotEqual(both.status, 0)
         XCTAssertTrue(both.err.contains("give one budget"), both.err)
     }

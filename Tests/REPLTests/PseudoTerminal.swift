@@ -148,3 +148,22 @@ func builtM2T(file: String = #filePath) -> String? {
     return executable(Bundle.allBundles.filter { $0.bundlePath.hasSuffix(".xctest") }
         .map { $0.bundleURL.deletingLastPathComponent().appendingPathComponent("m2t") })
 }
+
+/// Runs the built `m2t` with `arguments` and `input` on its standard input, not on a
+/// terminal; its exit status, standard output and standard error.
+func runM2T(_ arguments: [String], input: String = "", environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    -> (status: Int32, out: String, err: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: try XCTUnwrap(builtM2T(), "m2t was not built next to the tests (swift build --build-tests builds it)"))
+    p.arguments = arguments
+    p.environment = environment
+    let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
+    (p.standardInput, p.standardOutput, p.standardError) = (stdin, stdout, stderr)
+    try p.run()
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
+    let out = stdout.fileHandleForReading.readDataToEndOfFile()
+    let err = stderr.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+}

@@ -171,23 +171,10 @@ final class REPLTerminalTests: XCTestCase {
 
     /// Not a terminal: standard input is one script; errors exit with status 1.
     func testScriptFromStandardInput() throws {
-        let binary = try XCTUnwrap(builtM2T())
+        var environment = ProcessInfo.processInfo.environment
+        environment["M2T_HISTORY"] = history.path
         func run(_ input: String, arguments: [String] = []) throws -> (status: Int32, out: String, err: String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: binary)
-            p.arguments = arguments
-            var env = ProcessInfo.processInfo.environment
-            env["M2T_HISTORY"] = history.path
-            p.environment = env
-            let (stdin, stdout, stderr) = (Pipe(), Pipe(), Pipe())
-            (p.standardInput, p.standardOutput, p.standardError) = (stdin, stdout, stderr)
-            try p.run()
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-            let out = stdout.fileHandleForReading.readDataToEndOfFile()
-            let err = stderr.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+            try runM2T(arguments, input: input, environment: environment)
         }
         let ok = try run("print(1 + 2)\n")
         XCTAssertEqual(ok.status, 0, ok.err)
