@@ -26,11 +26,15 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Input channels (3 in SPEC §6; 1 for Fashion-MNIST).")
     var channels = 3
 
+    @Flag(help: "Measure only SGEMM and the training step (a few seconds), for alternating round by round with scripts/pytorch-step.py (scripts/step-ratio.sh).")
+    var step = false
+
     @Flag(help: "Under mpirun: time the gradient all-reduce from 4 KiB to 64 MiB and fit its latency and bandwidth (docs/distributed.md), instead of the rest.")
     var allreduce = false
 
     func run() throws {
         if allreduce { return try runAllReduce() }
+        if step { return try runStep() }
         let shapes = try NetworkBenchmark.convShapes(of: resnet18(width: width, channels: channels, stem: .small), input: [1, channels, size, size])
         var report = try Benchmark.run(batch: batch, repeats: repeats, shapes: shapes)
         let net = try NetworkBenchmark.resnetForwardBackward(width: width, batch: batch, size: size, channels: channels, repeats: repeats)
@@ -54,6 +58,20 @@ struct BenchCommand: ParsableCommand {
         report.extra["language_loop_overhead"] = language.overhead
         report.extra["language_loop_same_result"] = language.sameResult ? 1 : 0
         print(report.jsonString)
+    }
+
+    /// `--step`: SGEMM and the step, in the keys of the whole report.
+    private func runStep() throws {
+        let sgemm = try Benchmark.sgemmRate(repeats: repeats)
+        let step = try StepBenchmark.run(width: width, batch: batch, size: size, channels: channels, repeats: repeats)
+        let figures: [String: Double] = [
+            "sgemmGFLOPS": sgemm, "threads": Double(Parallel.threads),
+            "m2t_step_s": step.secondsPerStep, "m2t_step_images_per_s": step.imagesPerSecond,
+            "m2t_step_effective_gflops": step.effectiveGFLOPS, "m2t_step_ratio_to_sgemm": step.effectiveGFLOPS / sgemm,
+        ]
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try e.encode(figures), as: UTF8.self))
     }
 
     /// `--allreduce`: every rank measures, rank 0 prints.

@@ -8,6 +8,7 @@ final class WinogradTests: XCTestCase {
     override func tearDown() {
         Winograd.enabled = true
         Winograd.chunkTiles = 512
+        Winograd.smallProductColumns = 256
     }
 
     /// The transforms scale values by up to 8² and 1/6², so Float32 results differ from the
@@ -23,10 +24,18 @@ final class WinogradTests: XCTestCase {
         assertClose(a, b, rtol: 0, atol: tol * scale, message)
     }
 
+    /// Both ways of running the 36 products: in place (few columns) and BLAS.
     func testMatchesIm2colGEMM() throws {
         let cases: [(input: [Int], out: Int, tiles: Int)] = [
             ([3, 64, 8, 8], 64, 512), ([2, 64, 7, 7], 72, 512), ([5, 67, 4, 4], 64, 3), ([4, 64, 13, 10], 65, 20), ([1, 128, 5, 6], 64, 512),
         ]
+        for smallColumns in [256, 0] {
+            Winograd.smallProductColumns = smallColumns
+            try matchesIm2colGEMM(cases)
+        }
+    }
+
+    func matchesIm2colGEMM(_ cases: [(input: [Int], out: Int, tiles: Int)]) throws {
         for (shape, out, tiles) in cases {
             Winograd.chunkTiles = tiles
             let gen = RandomGenerator(seed: UInt64(shape.reduce(0, +) + out))
@@ -45,7 +54,7 @@ final class WinogradTests: XCTestCase {
                 results.append([y.scalars, x.grad!.scalars, w.grad!.scalars, b.grad!.scalars])
             }
             for (i, name) in ["y", "dx", "dw", "db"].enumerated() {
-                assertMatches(results[0][i], results[1][i], "\(name) for \(shape) → \(out), \(tiles) tiles per chunk")
+                assertMatches(results[0][i], results[1][i], "\(name) for \(shape) → \(out), \(tiles) tiles per chunk, small products up to \(Winograd.smallProductColumns) columns")
             }
         }
     }

@@ -6,7 +6,8 @@ import Foundation
 /// Per chunk of images, each 4×4 output tile's 6×6 input window is transformed
 /// (`V = Bᵀ d B`, 36 values, ``WinogradTransforms``); the 36 values give 36 independent
 /// products `M_ξ = U_ξ · V_ξ` of the transformed weights `U_ξ [out × in]` with
-/// `V_ξ [in × tiles]`, one single-threaded BLAS GEMM each; the outputs come back as `Aᵀ M A`.
+/// `V_ξ [in × tiles]`, one single-threaded GEMM each (in place for a few hundred tiles, see
+/// ``smallProductColumns``; BLAS beyond); the outputs come back as `Aᵀ M A`.
 /// That is 36 multiply–adds per 16 outputs and channel pair instead of 144. The input gradient
 /// is the same computation on `dy` with the weights transposed and flipped; the weight gradient
 /// is `Gᵀ [Σ_tiles Z_ξ · V_ξᵀ] G` with `Z = A dy Aᵀ`.
@@ -24,6 +25,15 @@ enum Winograd {
     nonisolated(unsafe) static var minChannels: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_MIN_CHANNELS"] ?? "") ?? 64
     /// Target tiles per chunk, the columns of each GEMM (`M2T_WINOGRAD_TILES`).
     nonisolated(unsafe) static var chunkTiles: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_TILES"] ?? "") ?? 512
+
+    /// The most GEMM columns (tiles per chunk) for which the 36 products run on
+    /// ``Kernels/smallGEMM(_:_:_:_:_:_:_:_:_:accumulate:)`` instead of BLAS
+    /// (`M2T_WINOGRAD_SMALL_COLUMNS`; 0: always BLAS). BLAS packs both operands and clears the
+    /// result on every call, which a few hundred columns do not pay back: on the demo's 5×5 and
+    /// 3×3 stages (128 and 32 columns, one thread) forward and backward took 13–23% less time
+    /// in place; at SPEC's 32×32 and 16×16 stages (512 columns) BLAS was 10–15% faster
+    /// (docs/performance.md).
+    nonisolated(unsafe) static var smallProductColumns: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_SMALL_COLUMNS"] ?? "") ?? 256
 
     typealias T = WinogradTransforms
     typealias V = T.V
@@ -60,15 +70,24 @@ enum Winograd {
         let v = try Storage(uninitializedCount: 36 * vs), z = try Storage(uninitializedCount: 36 * zs)
         // Σ over tiles of Z_ξ · V_ξᵀ, [36][Co][Ci]; a vector's width more so the last group reads in bounds.
         let du = try Storage(uninitializedCount: 36 * dus + 8)
+        let small = t.columns <= smallProductColumns
+        let transposed = try (0..<Parallel.threads).map { _ in try Storage(uninitializedCount: small ? t.columns * Ci : 1) }
         for (first, n) in t.chunks {
             let columns = t.groups(n) * 8
             transformTiles(x, channels: Ci, t, inputs, first: first, n: n, planes: inputPlanes, into: v.pointer)
             transformTiles(dy, channels: Co, t, gradients, first: first, n: n, planes: gradientPlanes, into: z.pointer)
             let (vp, zp, dup) = (v.pointer, z.pointer, du.pointer)
-            Parallel.forRanges(36, costPerItem: 1 << 20) { _, range in
+            Parallel.forRanges(36, costPerItem: 1 << 20) { slot, range in
                 for xi in range {
-                    Kernels.sgemm(false, true, Co, Ci, columns, 1, zp + xi * zs, t.columns, vp + xi * vs, t.columns,
-                                  first == 0 ? 0 : 1, dup + xi * dus, Ci)
+                    if small {
+                        // Z_ξ · V_ξᵀ as a plain product with V_ξ transposed into [columns][Ci].
+                        let vt = transposed[slot].pointer, src = vp + xi * vs
+                        for c in 0..<Ci { for j in 0..<columns { vt[j * Ci + c] = src[c * t.columns + j] } }
+                        Kernels.smallGEMM(Co, Ci, columns, zp + xi * zs, t.columns, vt, Ci, dup + xi * dus, Ci, accumulate: first != 0)
+                    } else {
+                        Kernels.sgemm(false, true, Co, Ci, columns, 1, zp + xi * zs, t.columns, vp + xi * vs, t.columns,
+                                      first == 0 ? 0 : 1, dup + xi * dus, Ci)
+                    }
                 }
             }
         }
@@ -201,13 +220,18 @@ enum Winograd {
         let (us, vs, ms) = (spaced(Ci * Co), spaced(Ci * t.columns), spaced(Co * t.columns))
         let v = try Storage(uninitializedCount: 36 * vs), m = try Storage(uninitializedCount: 36 * ms)
         let (H, W) = (t.height, t.width)
+        let small = t.columns <= smallProductColumns
         for (first, n) in t.chunks {
             let columns = t.groups(n) * 8
             transformTiles(input, channels: Ci, t, layout, first: first, n: n, planes: planes, into: v.pointer)
             let (vp, mp) = (v.pointer, m.pointer)
             Parallel.forRanges(36, costPerItem: 1 << 20) { _, range in
                 for xi in range {
-                    Kernels.sgemm(false, false, Co, columns, Ci, 1, u + xi * us, Ci, vp + xi * vs, t.columns, 0, mp + xi * ms, t.columns)
+                    if small {
+                        Kernels.smallGEMM(Co, columns, Ci, u + xi * us, Ci, vp + xi * vs, t.columns, mp + xi * ms, t.columns)
+                    } else {
+                        Kernels.sgemm(false, false, Co, columns, Ci, 1, u + xi * us, Ci, vp + xi * vs, t.columns, 0, mp + xi * ms, t.columns)
+                    }
                 }
             }
             let tiles = n * t.perImage
