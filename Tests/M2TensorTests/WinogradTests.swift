@@ -8,7 +8,7 @@ final class WinogradTests: XCTestCase {
     override func tearDown() {
         Winograd.enabled = true
         Winograd.chunkTiles = 512
-        Winograd.smallProductColumns = 256
+        Winograd.smallProductWork = 1 << 21
     }
 
     /// The transforms scale values by up to 8² and 1/6², so Float32 results differ from the
@@ -29,8 +29,8 @@ final class WinogradTests: XCTestCase {
         let cases: [(input: [Int], out: Int, tiles: Int)] = [
             ([3, 64, 8, 8], 64, 512), ([2, 64, 7, 7], 72, 512), ([5, 67, 4, 4], 64, 3), ([4, 64, 13, 10], 65, 20), ([1, 128, 5, 6], 64, 512),
         ]
-        for smallColumns in [256, 0] {
-            Winograd.smallProductColumns = smallColumns
+        for work in [1 << 30, 0] {
+            Winograd.smallProductWork = work
             try matchesIm2colGEMM(cases)
         }
     }
@@ -54,7 +54,7 @@ final class WinogradTests: XCTestCase {
                 results.append([y.scalars, x.grad!.scalars, w.grad!.scalars, b.grad!.scalars])
             }
             for (i, name) in ["y", "dx", "dw", "db"].enumerated() {
-                assertMatches(results[0][i], results[1][i], "\(name) for \(shape) → \(out), \(tiles) tiles per chunk, small products up to \(Winograd.smallProductColumns) columns")
+                assertMatches(results[0][i], results[1][i], "\(name) for \(shape) → \(out), \(tiles) tiles per chunk, small products below \(Winograd.smallProductWork)")
             }
         }
     }
@@ -64,8 +64,9 @@ final class WinogradTests: XCTestCase {
             Winograd.suits(try ConvGeometry(input: input, outChannels: out, kernelH: k, kernelW: k, stride: stride, padding: padding, op: "test"))
         }
         XCTAssertTrue(try suits([2, 64, 8, 8], 64))
-        XCTAssertFalse(try suits([2, 32, 8, 8], 64))
-        XCTAssertFalse(try suits([2, 64, 8, 8], 32))
+        XCTAssertTrue(try suits([2, 32, 8, 8], 64))
+        XCTAssertFalse(try suits([2, 16, 8, 8], 64))
+        XCTAssertFalse(try suits([2, 64, 8, 8], 16))
         XCTAssertFalse(try suits([2, 64, 8, 8], 64, stride: 2))
         XCTAssertFalse(try suits([2, 64, 8, 8], 64, padding: 0))
         XCTAssertFalse(try suits([2, 64, 8, 8], 64, k: 5, padding: 2))

@@ -1,13 +1,13 @@
 import Foundation
 
-/// Winograd F(4×4, 3×3) for the 3×3 same-size stride-1 convolutions of 64 channels and more
+/// Winograd F(4×4, 3×3) for the 3×3 same-size stride-1 convolutions of 32 channels and more
 /// (every ResNet stage past the first): forward, input gradient and weight gradient.
 ///
 /// Per chunk of images, each 4×4 output tile's 6×6 input window is transformed
 /// (`V = Bᵀ d B`, 36 values, ``WinogradTransforms``); the 36 values give 36 independent
 /// products `M_ξ = U_ξ · V_ξ` of the transformed weights `U_ξ [out × in]` with
-/// `V_ξ [in × tiles]`, one single-threaded GEMM each (in place for a few hundred tiles, see
-/// ``smallProductColumns``; BLAS beyond); the outputs come back as `Aᵀ M A`.
+/// `V_ξ [in × tiles]`, one single-threaded GEMM each (in place when small, see
+/// ``smallProductWork``; BLAS beyond); the outputs come back as `Aᵀ M A`.
 /// That is 36 multiply–adds per 16 outputs and channel pair instead of 144. The input gradient
 /// is the same computation on `dy` with the weights transposed and flipped; the weight gradient
 /// is `Gᵀ [Σ_tiles Z_ξ · V_ξᵀ] G` with `Z = A dy Aᵀ`.
@@ -21,19 +21,27 @@ import Foundation
 enum Winograd {
     /// Whether the path is used (`M2T_WINOGRAD=0` turns it off).
     nonisolated(unsafe) static var enabled: Bool = ProcessInfo.processInfo.environment["M2T_WINOGRAD"] != "0"
-    /// The fewest input and output channels the path takes (`M2T_WINOGRAD_MIN_CHANNELS`).
-    nonisolated(unsafe) static var minChannels: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_MIN_CHANNELS"] ?? "") ?? 64
+    /// The fewest input and output channels the path takes (`M2T_WINOGRAD_MIN_CHANNELS`). At
+    /// 32 (since the products run in place, ``smallProductWork``) 32→32 at 14×14 took 15–25%
+    /// less time forward and backward than ``DirectConv``; at 16 the transforms cost as much as
+    /// they save.
+    nonisolated(unsafe) static var minChannels: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_MIN_CHANNELS"] ?? "") ?? 32
     /// Target tiles per chunk, the columns of each GEMM (`M2T_WINOGRAD_TILES`).
     nonisolated(unsafe) static var chunkTiles: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_TILES"] ?? "") ?? 512
 
-    /// The most GEMM columns (tiles per chunk) for which the 36 products run on
-    /// ``Kernels/smallGEMM(_:_:_:_:_:_:_:_:_:accumulate:)`` instead of BLAS
-    /// (`M2T_WINOGRAD_SMALL_COLUMNS`; 0: always BLAS). BLAS packs both operands and clears the
-    /// result on every call, which a few hundred columns do not pay back: on the demo's 5×5 and
-    /// 3×3 stages (128 and 32 columns, one thread) forward and backward took 13–23% less time
-    /// in place; at SPEC's 32×32 and 16×16 stages (512 columns) BLAS was 10–15% faster
-    /// (docs/performance.md).
-    nonisolated(unsafe) static var smallProductColumns: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_SMALL_COLUMNS"] ?? "") ?? 256
+    /// The products `channels in × channels out × columns` (tiles per chunk) below which the
+    /// 36 products run on ``Kernels/smallGEMM(_:_:_:_:_:_:_:_:_:accumulate:)`` instead of BLAS
+    /// (`M2T_WINOGRAD_SMALL_WORK`; 0: always BLAS). BLAS packs both operands and clears the
+    /// result on every call, which small products do not pay back: on the demo's 5×5 and 3×3
+    /// stages (64 and 128 channels, 128 and 32 columns, one thread) forward and backward took
+    /// 13–23% less time in place, and 32→32 at 14×14 (512 columns) 6–10% less; at SPEC's 64
+    /// and 128 channels with 512 columns BLAS was 10–15% faster (docs/performance.md).
+    nonisolated(unsafe) static var smallProductWork: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_SMALL_WORK"] ?? "") ?? 1 << 21
+
+    /// Whether a chunk's products run in place (``smallProductWork``).
+    static func smallProducts(_ t: Tiling, _ channelsIn: Int, _ channelsOut: Int) -> Bool {
+        channelsIn * channelsOut * t.columns < smallProductWork
+    }
 
     typealias T = WinogradTransforms
     typealias V = T.V
@@ -70,7 +78,7 @@ enum Winograd {
         let v = try Storage(uninitializedCount: 36 * vs), z = try Storage(uninitializedCount: 36 * zs)
         // Σ over tiles of Z_ξ · V_ξᵀ, [36][Co][Ci]; a vector's width more so the last group reads in bounds.
         let du = try Storage(uninitializedCount: 36 * dus + 8)
-        let small = t.columns <= smallProductColumns
+        let small = smallProducts(t, Ci, Co)
         let transposed = try (0..<Parallel.threads).map { _ in try Storage(uninitializedCount: small ? t.columns * Ci : 1) }
         for (first, n) in t.chunks {
             let columns = t.groups(n) * 8
@@ -220,7 +228,7 @@ enum Winograd {
         let (us, vs, ms) = (spaced(Ci * Co), spaced(Ci * t.columns), spaced(Co * t.columns))
         let v = try Storage(uninitializedCount: 36 * vs), m = try Storage(uninitializedCount: 36 * ms)
         let (H, W) = (t.height, t.width)
-        let small = t.columns <= smallProductColumns
+        let small = smallProducts(t, Ci, Co)
         for (first, n) in t.chunks {
             let columns = t.groups(n) * 8
             transformTiles(input, channels: Ci, t, layout, first: first, n: n, planes: planes, into: v.pointer)
