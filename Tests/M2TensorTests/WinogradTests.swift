@@ -72,4 +72,35 @@ final class WinogradTests: XCTestCase {
         XCTAssertFalse(try suits([2, 64, 8, 8], 64, k: 5, padding: 2))
         XCTAssertFalse(try suits([0, 64, 8, 8], 64))
     }
+
+    /// Prepared transforms give the same bits as per-call ones, in this thread and in branches,
+    /// and only Winograd's weights are prepared.
+    func testPreparedWeightsGiveTheSameBits() throws {
+        let gen = RandomGenerator(seed: 21)
+        let x = try Tensor.randn([3, 32, 6, 6], generator: gen, requiresGrad: true)
+        let w = try Tensor.randn([64, 32, 3, 3], std: 0.05, generator: gen, requiresGrad: true)
+        let upstream = try Tensor.randn([3, 64, 6, 6], generator: gen)
+        func run() throws -> [[TensorScalar]] {
+            for t in [x, w] { t.grad = nil }
+            let y = try conv2d(x, w, padding: 1)
+            try y.backward(upstream)
+            return [y.scalars, x.grad!.scalars, w.grad!.scalars]
+        }
+        let plain = try run()
+        let prepared = try withPreparedWinogradWeights(forward: [w], inputGradient: [w]) { try run() }
+        XCTAssertEqual(prepared, plain)
+        let branched = try withPreparedWinogradWeights(forward: [w], inputGradient: [w]) {
+            try Parallel.branches({ try withNoGrad { try conv2d(x, w, padding: 1).scalars } }, { try withNoGrad { try conv2d(x, w, padding: 1).scalars } })
+        }
+        XCTAssertEqual(branched.0, plain[0])
+        XCTAssertEqual(branched.1, plain[0])
+
+        let narrow = try Tensor.randn([16, 16, 3, 3], generator: gen), pointwise = try Tensor.randn([64, 64, 1, 1], generator: gen)
+        let cache = try WinogradPreparedWeights(forward: [w, narrow, pointwise, w], inputGradient: [w])
+        XCTAssertEqual(cache.count, 2)
+        let g = try ConvGeometry(input: x.shape, outChannels: 64, kernelH: 3, kernelW: 3, stride: 1, padding: 1, op: "test")
+        XCTAssertNotNil(cache.transform(of: w.base, g, transposed: false))
+        XCTAssertNotNil(cache.transform(of: w.base, g, transposed: true))
+        XCTAssertNil(cache.transform(of: narrow.base, g, transposed: false))
+    }
 }

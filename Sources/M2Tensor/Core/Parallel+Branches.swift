@@ -22,13 +22,13 @@ extension Parallel {
         let caller = ThreadContext.current
         let recorders = (BranchRecorder(), BranchRecorder())
         let cap = max(1, threads / 2)
-        let depth = caller.gradDisabledDepth
+        let depth = caller.gradDisabledDepth, prepared = caller.preparedWinogradWeights
         var resultA: Result<A, Error>?, resultB: Result<B, Error>?
         func run(_ index: Int) {
             let context = ThreadContext.current
-            let saved = (context.threadCap, context.branch, context.gradDisabledDepth)
-            (context.threadCap, context.branch, context.gradDisabledDepth) = (cap, index == 0 ? recorders.0 : recorders.1, depth)
-            defer { (context.threadCap, context.branch, context.gradDisabledDepth) = saved }
+            let saved = (context.threadCap, context.branch, context.gradDisabledDepth, context.preparedWinogradWeights)
+            (context.threadCap, context.branch, context.gradDisabledDepth, context.preparedWinogradWeights) = (cap, index == 0 ? recorders.0 : recorders.1, depth, prepared)
+            defer { (context.threadCap, context.branch, context.gradDisabledDepth, context.preparedWinogradWeights) = saved }
             if index == 0 { resultA = Result { try a() } } else { resultB = Result { try b() } }
         }
         if threads >= 2 && caller.branch == nil {

@@ -5,7 +5,8 @@ import Darwin
 #endif
 
 /// What belongs to one thread rather than to the process: whether gradients are recorded,
-/// how many threads this thread's kernels may use, the graph-release worklist, and — inside
+/// how many threads this thread's kernels may use, the Winograd weights prepared for a scope,
+/// the graph-release worklist, and — inside
 /// ``Parallel/branches(_:_:keepGradients:)`` — the branch's recorder.
 ///
 /// Gradient mode is per thread as in PyTorch (`torch.no_grad()` affects the calling thread
@@ -21,6 +22,9 @@ final class ThreadContext {
     /// Told, during a ``Tensor/backward(_:)`` on this thread, of each leaf whose gradient
     /// has become final (``withLeafGradientObserver(_:_:)``).
     var leafGradientReady: ((Tensor) -> Void)?
+    /// Weights transformed up front for the convolutions of a scope
+    /// (``withPreparedWinogradWeights(forward:inputGradient:_:)``); branches inherit them.
+    var preparedWinogradWeights: WinogradPreparedWeights?
     /// Graph nodes this thread is releasing (``GraphRelease``).
     let releaseWorklist = GraphRelease.Worklist()
 

@@ -55,14 +55,14 @@ enum Winograd {
     /// `y = conv(x, w) + b` for `g` (``suits(_:)`` must hold).
     static func forward(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, w: UnsafePointer<TensorScalar>, bias: UnsafePointer<TensorScalar>?,
                         y: UnsafeMutablePointer<TensorScalar>) throws {
-        let u = try transformWeights(w, g, transposed: false)
+        let u = try ThreadContext.current.preparedWinogradWeights?.transform(of: w, g, transposed: false) ?? transformWeights(w, g, transposed: false)
         try convolve(Tiling(g), channelsIn: g.inChannels, channelsOut: g.outChannels, input: x, weights: u.pointer, bias: bias, output: y)
     }
 
     /// The input gradient `dx` (overwritten) of `g` from `dy`: the same-size convolution of
     /// `dy` with the weights transposed over channels and flipped in space.
     static func inputGradient(_ g: ConvGeometry, w: UnsafePointer<TensorScalar>, dy: UnsafePointer<TensorScalar>, dx: UnsafeMutablePointer<TensorScalar>) throws {
-        let u = try transformWeights(w, g, transposed: true)
+        let u = try ThreadContext.current.preparedWinogradWeights?.transform(of: w, g, transposed: true) ?? transformWeights(w, g, transposed: true)
         try convolve(Tiling(g), channelsIn: g.outChannels, channelsOut: g.inChannels, input: dy, weights: u.pointer, bias: nil, output: dx)
     }
 

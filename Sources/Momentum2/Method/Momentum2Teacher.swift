@@ -124,7 +124,14 @@ public final class Momentum2Teacher {
         // SyncBN's collectives must run one after the other, never from two branches at once.
         let branches = viewsInParallel && !(config.syncBN && dataParallel != nil)
         var value: TensorScalar = 0, q1 = Tensor(scalar: 0)
-        func views() throws { (value, q1) = branches ? try stepViewsInParallel(x1, x2) : try stepViewsInTurn(x1, x2) }
+        func views() throws {
+            // The student's convolution weights serve its forward and backward on both views,
+            // the teacher's its forward on both: transformed once (Winograd), not per use.
+            let (studentWeights, teacherWeights) = (Momentum2Teacher.sameSizeConvWeights(student), Momentum2Teacher.sameSizeConvWeights(teacher))
+            (value, q1) = try withPreparedWinogradWeights(forward: studentWeights + teacherWeights, inputGradient: studentWeights) {
+                branches ? try stepViewsInParallel(x1, x2) : try stepViewsInTurn(x1, x2)
+            }
+        }
         var spread: TensorScalar
         if let dataParallel {
             // Every rank takes part in every collective, even with a non-finite loss (no
@@ -143,6 +150,15 @@ public final class Momentum2Teacher {
         }
         let lr = try optimizerStep()
         return StepResult(step: k, loss: value, learningRate: lr, teacherMomentum: TensorScalar(m), bnMomentum: alpha, outputStd: spread)
+    }
+
+    /// The weights of `module`'s 3×3 stride-1 convolutions that keep the image size (the ones
+    /// ``withPreparedWinogradWeights(forward:inputGradient:_:)`` may serve).
+    static func sameSizeConvWeights(_ module: Module) -> [Tensor] {
+        module.namedModules().compactMap { _, m in
+            guard let conv = m as? Conv2d, conv.kernel == 3, conv.stride == 1, conv.padding == 1 else { return nil }
+            return conv.weight
+        }
     }
 
     /// Data-parallel training over `group` from now on (``DataParallel``): the caller gives
