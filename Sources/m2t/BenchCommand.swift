@@ -43,10 +43,7 @@ struct BenchCommand: ParsableCommand {
         report.extra["resnet18_forward_gflops_per_image"] = net.forwardFLOPsPerImage / 1e9
         report.extra["resnet18_fwd_bwd_gflops"] = 3 * net.forwardFLOPsPerImage * net.imagesPerSecond / 1e9
         let step = try StepBenchmark.run(width: width, batch: batch, size: size, channels: channels, repeats: repeats)
-        report.extra["m2t_step_s"] = step.secondsPerStep
-        report.extra["m2t_step_images_per_s"] = step.imagesPerSecond
-        report.extra["m2t_step_effective_gflops"] = step.effectiveGFLOPS
-        report.extra["m2t_step_ratio_to_sgemm"] = step.effectiveGFLOPS / report.sgemmGFLOPS
+        report.extra.merge(Self.stepFigures(step, sgemm: report.sgemmGFLOPS)) { $1 }
         report.extra["m2t_step_peak_rss_mb"] = step.peakResidentMB
         // 4 (Float32); 8 in the Float64 build, where "sgemm" is DGEMM.
         report.extra["tensor_element_bytes"] = Double(MemoryLayout<TensorScalar>.size)
@@ -64,14 +61,21 @@ struct BenchCommand: ParsableCommand {
     private func runStep() throws {
         let sgemm = try Benchmark.sgemmRate(repeats: repeats)
         let step = try StepBenchmark.run(width: width, batch: batch, size: size, channels: channels, repeats: repeats)
-        let figures: [String: Double] = [
-            "sgemmGFLOPS": sgemm, "threads": Double(Parallel.threads),
-            "m2t_step_s": step.secondsPerStep, "m2t_step_images_per_s": step.imagesPerSecond,
-            "m2t_step_effective_gflops": step.effectiveGFLOPS, "m2t_step_ratio_to_sgemm": step.effectiveGFLOPS / sgemm,
-        ]
+        let figures = Self.stepFigures(step, sgemm: sgemm).merging(["sgemmGFLOPS": sgemm, "threads": Double(Parallel.threads)]) { $1 }
+        try Self.printJSON(figures)
+    }
+
+    /// The step's figures under the report's `extra` keys.
+    private static func stepFigures(_ step: StepBenchmark.Figures, sgemm: Double) -> [String: Double] {
+        ["m2t_step_s": step.secondsPerStep, "m2t_step_images_per_s": step.imagesPerSecond,
+         "m2t_step_effective_gflops": step.effectiveGFLOPS, "m2t_step_ratio_to_sgemm": step.effectiveGFLOPS / sgemm]
+    }
+
+    /// Prints `value` as pretty JSON with sorted keys.
+    private static func printJSON(_ value: some Encodable) throws {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try e.encode(figures), as: UTF8.self))
+        print(String(decoding: try e.encode(value), as: UTF8.self))
     }
 
     /// `--allreduce`: every rank measures, rank 0 prints.
@@ -82,9 +86,7 @@ struct BenchCommand: ParsableCommand {
         do {
             let figures = try AllReduceBenchmark.run(group: world, repeats: repeats)
             guard world.rank == 0 else { return }
-            let e = JSONEncoder()
-            e.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try e.encode(figures), as: UTF8.self))
+            try Self.printJSON(figures)
         } catch let error as TrainingError {
             throw Distributed.prefixed(ExitMessage(error.description))
         }

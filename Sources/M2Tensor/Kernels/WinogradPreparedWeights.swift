@@ -22,11 +22,11 @@ final class WinogradPreparedWeights {
         for (list, transposed) in [(forward, false), (inputGradient, true)] {
             for w in list where w.isContiguous && w.rank == 4 && w.shape[2] == 3 && w.shape[3] == 3 {
                 let (co, ci) = (w.shape[0], w.shape[1])
-                guard Winograd.enabled, Swift.min(co, ci) >= Winograd.minChannels else { continue }
-                let key = Key(address: UInt(bitPattern: w.base), transposed: transposed, outChannels: co, inChannels: ci)
-                guard transforms[key] == nil else { continue }
-                // The transform reads the channel counts only; the image size is immaterial.
+                // The path's choice and the transform read the channel counts only; the image
+                // size is immaterial.
                 let g = try ConvGeometry(input: [1, ci, 4, 4], outChannels: co, kernelH: 3, kernelW: 3, stride: 1, padding: 1, op: "winograd weights")
+                let key = Key(address: UInt(bitPattern: w.base), transposed: transposed, outChannels: co, inChannels: ci)
+                guard Winograd.suits(g), transforms[key] == nil else { continue }
                 transforms[key] = try Winograd.transformWeights(w.base, g, transposed: transposed)
                 kept.append(w)
             }
