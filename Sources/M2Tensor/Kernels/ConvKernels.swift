@@ -44,10 +44,11 @@ public enum ConvKernels {
         return lanes
     }
 
-    /// `y = conv(x, w) + b` into `y` (dense NCHW).
-    static func forward(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, w: UnsafePointer<TensorScalar>, bias: UnsafePointer<TensorScalar>?, y: UnsafeMutablePointer<TensorScalar>) throws {
-        if Winograd.suits(g) { return try Winograd.forward(g, x: x, w: w, bias: bias, y: y) }
-        if DirectConv.suits(g) { return try DirectConv.forward(g, x: x, w: w, bias: bias, y: y) }
+    /// `y = conv(x, w) + b` into `y` (dense NCHW), then `epilogue` on each plane as it is written.
+    static func forward(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, w: UnsafePointer<TensorScalar>, bias: UnsafePointer<TensorScalar>?, y: UnsafeMutablePointer<TensorScalar>,
+                        epilogue: ConvEpilogue = .none) throws {
+        if Winograd.suits(g) { return try Winograd.forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue) }
+        if DirectConv.suits(g) { return try DirectConv.forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue) }
         let per = imagesPerChunk(g)
         let K = g.patchSize, P = g.outPlane
         let direct = g.kernelH == 1 && g.kernelW == 1 && g.stride == 1 && g.padding == 0
@@ -75,6 +76,7 @@ public enum ConvKernels {
                     } else {
                         for i in 0..<P { dst[i] = src[i] + b }
                     }
+                    epilogue.apply(y, at: ((first + img) * g.outChannels + co) * P, count: P)
                 }
             }
         }

@@ -59,10 +59,10 @@ enum DirectConv {
 
     /// `y = conv(x, w) + b` for `g` (``suits(_:)`` must hold).
     static func forward(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, w: UnsafePointer<TensorScalar>, bias: UnsafePointer<TensorScalar>?,
-                        y: UnsafeMutablePointer<TensorScalar>) throws {
+                        y: UnsafeMutablePointer<TensorScalar>, epilogue: ConvEpilogue = .none) throws {
         // Packed weights: [output block][input channel][tap][4 outputs].
         let packed = try pack(g.outChannels, g.inChannels, g.kernelH * g.kernelW) { o, c, t in w[(o * g.inChannels + c) * g.kernelH * g.kernelW + t] }
-        try run(g, channelsIn: g.inChannels, channelsOut: g.outChannels, input: x, packed: packed.pointer, bias: bias, output: y)
+        try run(g, channelsIn: g.inChannels, channelsOut: g.outChannels, input: x, packed: packed.pointer, bias: bias, output: y, epilogue: epilogue)
     }
 
     /// The input gradient `dx` (overwritten) of `g` from `dy`: a same-size convolution of `dy`
@@ -171,7 +171,7 @@ enum DirectConv {
     }
 
     private static func run(_ g: ConvGeometry, channelsIn: Int, channelsOut: Int, input: UnsafePointer<TensorScalar>, packed: UnsafePointer<TensorScalar>,
-                            bias: UnsafePointer<TensorScalar>?, output: UnsafeMutablePointer<TensorScalar>) throws {
+                            bias: UnsafePointer<TensorScalar>?, output: UnsafeMutablePointer<TensorScalar>, epilogue: ConvEpilogue = .none) throws {
         let layout = Layout(g)
         let threads = Swift.min(Parallel.threads, g.batch)
         let planes = try (0..<threads).map { _ in try Storage(zeroedCount: channelsIn * layout.planeStride) }
@@ -193,6 +193,7 @@ enum DirectConv {
                         }
                     }
                     scatter(out, to: output + n * channelsOut * g.outPlane, g, channels: channelsOut, bias: bias, layout)
+                    epilogue.apply(output, at: n * channelsOut * g.outPlane, count: channelsOut * g.outPlane)
                 }
             }
         }

@@ -52,11 +52,12 @@ enum Winograd {
             && Swift.min(g.inChannels, g.outChannels) >= minChannels
     }
 
-    /// `y = conv(x, w) + b` for `g` (``suits(_:)`` must hold).
+    /// `y = conv(x, w) + b`, then `epilogue`, for `g` (``suits(_:)`` must hold).
     static func forward(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, w: UnsafePointer<TensorScalar>, bias: UnsafePointer<TensorScalar>?,
-                        y: UnsafeMutablePointer<TensorScalar>) throws {
+                        y: UnsafeMutablePointer<TensorScalar>, epilogue: ConvEpilogue = .none) throws {
         let u = try ThreadContext.current.preparedWinogradWeights?.transform(of: w, g, transposed: false) ?? transformWeights(w, g, transposed: false)
-        try convolve(Tiling(g), channelsIn: g.inChannels, channelsOut: g.outChannels, input: x, weights: u.pointer, bias: bias, output: y)
+        try convolve(Tiling(g), channelsIn: g.inChannels, channelsOut: g.outChannels, input: x, weights: u.pointer, bias: bias, output: y,
+                     epilogue: epilogue)
     }
 
     /// The input gradient `dx` (overwritten) of `g` from `dy`: the same-size convolution of
@@ -219,10 +220,10 @@ enum Winograd {
         }
     }
 
-    /// `output = conv(input, weights) + bias` with the weights already transformed
-    /// (`weights[ξ][out][in]`, ξ matrices ``spaced(_:)``).
+    /// `output = conv(input, weights) + bias`, then `epilogue`, with the weights already
+    /// transformed (`weights[ξ][out][in]`, ξ matrices ``spaced(_:)``).
     static func convolve(_ t: Tiling, channelsIn Ci: Int, channelsOut Co: Int, input: UnsafePointer<TensorScalar>, weights u: UnsafePointer<TensorScalar>,
-                         bias: UnsafePointer<TensorScalar>?, output: UnsafeMutablePointer<TensorScalar>) throws {
+                         bias: UnsafePointer<TensorScalar>?, output: UnsafeMutablePointer<TensorScalar>, epilogue: ConvEpilogue = .none) throws {
         let layout = Planes(t, halo: 1)
         let planes = try (0..<Parallel.threads).map { _ in try Storage(zeroedCount: layout.count) }
         let (us, vs, ms) = (spaced(Ci * Co), spaced(Ci * t.columns), spaced(Co * t.columns))
@@ -278,6 +279,9 @@ enum Winograd {
                                         for c in 0..<Swift.min(4, W - x0) { plane[o[k] + a * W + c] = values[(4 * a + c) * 8 + k] + b }
                                     }
                                 }
+                            }
+                            if !epilogue.isEmpty {
+                                for img in 0..<n { epilogue.apply(output, at: ((first + img) * Co + co) * H * W, count: H * W) }
                             }
                         }
                     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A convolution for inference, forward only: `y = conv(x, w) + b`, then optionally
-/// `y += residual` and `y = max(y, 0)` in one pass over the output (a ResNet block's tail:
+/// `y += residual` and `y = max(y, 0)` in the kernels' own output pass (a ResNet block's tail:
 /// its last convolution, the shortcut and the ReLU).
 ///
 /// Runs the kernels of ``conv2d(_:_:bias:stride:padding:)`` and records no graph, so it refuses
@@ -28,17 +28,8 @@ public func conv2dInference(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, 
     let xd = x.contiguousData(), wd = weight.contiguousData(), bd = bias?.contiguousData(), rd = residual?.contiguousData()
     defer { withExtendedLifetime((xd, wd, bd, rd)) {} }
     let y = try Tensor(uninitializedShape: outShape)
-    try ConvKernels.forward(g, x: xd.base, w: wd.base, bias: bd.map { UnsafePointer($0.base) }, y: y.base)
-    guard rd != nil || relu else { return y }
-    // One pass per image plane, while the convolution's output of it may still be in cache.
-    let yp = y.base, rp = rd.map { UnsafePointer($0.base) }, plane = g.outPlane
-    Parallel.forRanges(g.batch * g.outChannels, costPerItem: plane) { _, planes in
-        let lo = planes.lowerBound * plane, hi = planes.upperBound * plane
-        switch (rp, relu) {
-        case let (r?, true): for i in lo..<hi { yp[i] = Swift.max(yp[i] + r[i], 0) }
-        case let (r?, false): for i in lo..<hi { yp[i] += r[i] }
-        case (nil, _): for i in lo..<hi { yp[i] = Swift.max(yp[i], 0) }
-        }
-    }
+    // The shortcut and the ReLU in the kernels' own output pass (``ConvEpilogue``).
+    try ConvKernels.forward(g, x: xd.base, w: wd.base, bias: bd.map { UnsafePointer($0.base) }, y: y.base,
+                            epilogue: ConvEpilogue(residual: rd.map { UnsafePointer($0.base) }, relu: relu))
     return y
 }
