@@ -10,35 +10,44 @@ final class Conv2DInferenceTests: XCTestCase {
     static let geometries = [(3, 4, 8, 12, 3, 1, 1), (3, 4, 8, 12, 3, 2, 1), (3, 8, 4, 12, 1, 2, 0), (40, 4, 8, 4, 3, 2, 1),
                              (40, 8, 4, 6, 1, 1, 0), (5, 32, 32, 10, 3, 1, 1)]
 
+    /// One case of ``geometries``: the operands, a residual of the output's shape, and a label.
+    struct Case {
+        let x: Tensor, w: Tensor, b: Tensor, r: Tensor, stride: Int, padding: Int, label: String
+
+        func fused(adding residual: Bool = false, relu: Bool = false) throws -> Tensor {
+            try conv2dInference(x, w, bias: b, stride: stride, padding: padding, adding: residual ? r : nil, relu: relu)
+        }
+    }
+
+    /// The cases of ``geometries`` with operands drawn from `seed` on.
+    static func cases(seed: UInt64) throws -> [Case] {
+        try geometries.map { n, ci, co, side, k, s, p in
+            let x = try randn([n, ci, side, side], seed: seed, requiresGrad: false)
+            let w = try randn([co, ci, k, k], seed: seed + 1, scale: 0.3, requiresGrad: false)
+            let b = try randn([co], seed: seed + 2, requiresGrad: false)
+            let r = try randn(conv2dInference(x, w, bias: b, stride: s, padding: p).shape, seed: seed + 3, requiresGrad: false)
+            return Case(x: x, w: w, b: b, r: r, stride: s, padding: p, label: "\(n)×\(ci)→\(co) \(side)² k\(k) s\(s) p\(p)")
+        }
+    }
+
     func testMatchesSeparateOps() throws {
-        for (n, ci, co, side, k, s, p) in Self.geometries {
-            let x = try randn([n, ci, side, side], seed: 1, requiresGrad: false)
-            let w = try randn([co, ci, k, k], seed: 2, scale: 0.3, requiresGrad: false)
-            let b = try randn([co], seed: 3, requiresGrad: false)
-            let plain = try conv2d(x, w, bias: b, stride: s, padding: p)
-            let r = try randn(plain.shape, seed: 4, requiresGrad: false)
-            let label = "\(ci)→\(co) k\(k) s\(s) p\(p)"
-            assertClose(try conv2dInference(x, w, bias: b, stride: s, padding: p), plain, rtol: 1e-6, atol: 1e-6, label)
-            assertClose(try conv2dInference(x, w, bias: b, stride: s, padding: p, relu: true), try plain.relu(), rtol: 1e-6, atol: 1e-6, "\(label) relu")
-            assertClose(try conv2dInference(x, w, bias: b, stride: s, padding: p, adding: r, relu: true), try (plain + r).relu(),
-                        rtol: 1e-6, atol: 1e-6, "\(label) residual + relu")
-            assertClose(try conv2dInference(x, w, bias: b, stride: s, padding: p, adding: r), try plain + r, rtol: 1e-6, atol: 1e-6, "\(label) residual")
+        for c in try Self.cases(seed: 1) {
+            let plain = try conv2d(c.x, c.w, bias: c.b, stride: c.stride, padding: c.padding)
+            assertClose(try c.fused(), plain, rtol: 1e-6, atol: 1e-6, c.label)
+            assertClose(try c.fused(relu: true), try plain.relu(), rtol: 1e-6, atol: 1e-6, "\(c.label) relu")
+            assertClose(try c.fused(adding: true, relu: true), try (plain + c.r).relu(), rtol: 1e-6, atol: 1e-6, "\(c.label) residual + relu")
+            assertClose(try c.fused(adding: true), try plain + c.r, rtol: 1e-6, atol: 1e-6, "\(c.label) residual")
         }
     }
 
     /// The shortcut and the ReLU run in the kernels' output pass (`ConvEpilogue`) with the
     /// separate pass's sums, so the bits are those of the convolution followed by the ops.
     func testFusedTailGivesTheSameBits() throws {
-        for (n, ci, co, side, k, s, p) in Self.geometries {
-            let x = try randn([n, ci, side, side], seed: 5, requiresGrad: false)
-            let w = try randn([co, ci, k, k], seed: 6, scale: 0.3, requiresGrad: false)
-            let b = try randn([co], seed: 7, requiresGrad: false)
-            let conv = try conv2dInference(x, w, bias: b, stride: s, padding: p)
-            let r = try randn(conv.shape, seed: 8, requiresGrad: false)
-            let label = "\(n)×\(ci)→\(co) \(side)² k\(k) s\(s) p\(p)"
-            XCTAssertEqual(try conv2dInference(x, w, bias: b, stride: s, padding: p, adding: r, relu: true).scalars, try (conv + r).relu().scalars, label)
-            XCTAssertEqual(try conv2dInference(x, w, bias: b, stride: s, padding: p, adding: r).scalars, try (conv + r).scalars, label)
-            XCTAssertEqual(try conv2dInference(x, w, bias: b, stride: s, padding: p, relu: true).scalars, try conv.relu().scalars, label)
+        for c in try Self.cases(seed: 5) {
+            let conv = try c.fused()
+            XCTAssertEqual(try c.fused(adding: true, relu: true).scalars, try (conv + c.r).relu().scalars, c.label)
+            XCTAssertEqual(try c.fused(adding: true).scalars, try (conv + c.r).scalars, c.label)
+            XCTAssertEqual(try c.fused(relu: true).scalars, try conv.relu().scalars, c.label)
         }
     }
 
