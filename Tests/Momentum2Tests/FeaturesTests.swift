@@ -40,6 +40,15 @@ final class FeaturesTests: XCTestCase {
         XCTAssertEqual(labelsOne, labelsTwo)
     }
 
+    /// A forward that fails ends both lanes with its error (the other lane stops asking for
+    /// batches rather than running the rest of the dataset).
+    func testAFailingForwardEndsBothLanes() throws {
+        let threeChannels = try ResNet(.init(depth: 18, width: 4, inChannels: 3, stem: .small, seed: 3))
+        XCTAssertThrowsError(try extract(threeChannels, lanes: 2, dataset())) { error in
+            XCTAssertTrue("\(error)".contains("channel"), "\(error)")
+        }
+    }
+
     func testRefusesAnEmptyDataset() throws {
         let empty = try ImageStore(width: 12, height: 12, channels: 1, pixels: [], labels: [], classNames: ["a"])
         XCTAssertThrowsError(try extract(Flatten(), lanes: 2, empty))

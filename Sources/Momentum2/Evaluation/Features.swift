@@ -60,21 +60,27 @@ public enum Features {
         let loader = try DataLoader(dataset: dataset, batchSize: size, views: .single(pipeline), shuffle: false, dropLast: false, seed: 0)
         // Batches go to whichever lane asks next; each comes back numbered, so the order of
         // the features is the dataset's whatever the lanes' timing. After the epoch's end the
-        // loader would start the next epoch, so the first lane to see it ends both.
+        // loader would start the next epoch, so the first lane to see it (or to fail) ends both.
         let lock = NSLock()
         var (taken, finished) = (0, false)
+        func finish() { lock.lock(); finished = true; lock.unlock() }
         func lane() throws -> [(index: Int, features: Tensor, labels: [Int])] {
             var done: [(index: Int, features: Tensor, labels: [Int])] = []
             while true {
-                try cancellation?.check()
                 lock.lock()
                 let next = finished ? .success(nil) : Result { try loader.next() }
                 let index = taken
                 taken += 1
                 if case .success(nil) = next { finished = true }
                 lock.unlock()
-                guard let b = try next.get() else { return done }
-                done.append((index, try forward(b.x), b.labels))
+                do {
+                    try cancellation?.check()
+                    guard let b = try next.get() else { return done }
+                    done.append((index, try forward(b.x), b.labels))
+                } catch {
+                    finish()
+                    throw error
+                }
             }
         }
         let batches = lanes >= 2 ? try { let (a, b) = try Parallel.branches(lane, lane); return a + b }() : try lane()
