@@ -6,8 +6,8 @@ import Darwin
 
 /// What belongs to one thread rather than to the process: whether gradients are recorded,
 /// how many threads this thread's kernels may use, the Winograd weights prepared for a scope,
-/// the graph-release worklist, and — inside
-/// ``Parallel/branches(_:_:keepGradients:)`` — the branch's recorder.
+/// the graph-release worklist, and — inside ``Parallel/branches(_:_:keepGradients:)`` — the
+/// branch's recorder.
 ///
 /// Gradient mode is per thread as in PyTorch (`torch.no_grad()` affects the calling thread
 /// only), so that two branches can run side by side.

@@ -12,11 +12,8 @@ struct ConvEpilogue {
     /// Whether the result is clamped at 0.
     let relu: Bool
 
-    /// Nothing after the bias (training's forward).
+    /// Nothing after the bias (training's forward): ``apply(_:at:count:)`` returns at once.
     static let none = ConvEpilogue(residual: nil, relu: false)
-
-    /// Whether it leaves the outputs as they are.
-    var isEmpty: Bool { residual == nil && !relu }
 
     /// Applies it to `count` outputs of `y` from `offset` (offsets into the whole output, so
     /// the residual is read at the same ones).

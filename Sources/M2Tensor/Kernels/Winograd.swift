@@ -280,9 +280,7 @@ enum Winograd {
                                     }
                                 }
                             }
-                            if !epilogue.isEmpty {
-                                for img in 0..<n { epilogue.apply(output, at: ((first + img) * Co + co) * H * W, count: H * W) }
-                            }
+                            for img in 0..<n { epilogue.apply(output, at: ((first + img) * Co + co) * H * W, count: H * W) }
                         }
                     }
                 }

@@ -64,8 +64,9 @@ public enum Features {
         let lock = NSLock()
         var (taken, finished) = (0, false)
         func finish() { lock.lock(); finished = true; lock.unlock() }
-        func lane() throws -> [(index: Int, features: Tensor, labels: [Int])] {
-            var done: [(index: Int, features: Tensor, labels: [Int])] = []
+        typealias Done = (index: Int, features: Tensor, labels: [Int])
+        func lane() throws -> [Done] {
+            var done: [Done] = []
             while true {
                 lock.lock()
                 let next = finished ? .success(nil) : Result { try loader.next() }
@@ -83,7 +84,13 @@ public enum Features {
                 }
             }
         }
-        let batches = lanes >= 2 ? try { let (a, b) = try Parallel.branches(lane, lane); return a + b }() : try lane()
+        let batches: [Done]
+        if lanes >= 2 {
+            let (a, b) = try Parallel.branches(lane, lane)
+            batches = a + b
+        } else {
+            batches = try lane()
+        }
         guard !batches.isEmpty else { throw TensorError.invalidArgument(op: "features", reason: "the dataset is empty") }
         let ordered = batches.sorted { $0.index < $1.index }
         return (try Tensor.cat(ordered.map(\.features), axis: 0), ordered.flatMap(\.labels))
