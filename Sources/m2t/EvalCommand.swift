@@ -45,8 +45,10 @@ struct EvalCommand: ParsableCommand {
             let data = try config.data.load(trainLimit: trainLimit ?? config.trainLimit, testLimit: testLimit ?? config.testLimit)
             guard backbone == "teacher" || backbone == "student" else { throw ExitMessage("--backbone must be teacher or student") }
             let net = backbone == "teacher" ? m2.teacher.backbone : m2.student.backbone
+            let observer = ProgressLine().observer
+            observer(.note(BLASKernels.note))
             let rows = try Experiment.evaluate(net, config: config, data: data, label: "\(backbone) backbone (step \(state.step))",
-                                               observer: ProgressLine().observer, cancellation: stop)
+                                               observer: observer, cancellation: stop)
             let result = ExperimentResult(training: nil, rows: rows, config: config)
             try Experiment.save(result)
             print(result.table, terminator: "")

@@ -129,6 +129,7 @@ struct PretrainCommand: ParsableCommand {
             let say = leader ? progress.observer : { _ in }
             say(.note("data: \(data.name), \(data.train.count) training images\(data.test.map { ", \($0.count) test" } ?? "")" +
                       (world.map { ", \($0.size) ranks × \(Parallel.threads) threads" } ?? "")))
+            say(.note(BLASKernels.note))
             let (m2, summary) = try Experiment.pretrain(config, data: data, resuming: resuming, observer: say, cancellation: stop, group: world)
             progress.finish()
             try Distributed.writeRankState(m2)

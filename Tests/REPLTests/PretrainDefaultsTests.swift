@@ -30,4 +30,21 @@ final class PretrainDefaultsTests: XCTestCase {
         XCTAssertNotEqual(both.status, 0)
         XCTAssertTrue(both.err.contains("give one budget"), both.err)
     }
+
+    /// The OpenBLAS kernel family is in the log and in results.json, and OPENBLAS_CORETYPE
+    /// chooses it (`make demo` runs Haswell's everywhere, so its digits match the README's).
+    func testTheRunRecordsItsBLASKernels() throws {
+        guard let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8), cpu.contains(" avx2") else {
+            throw XCTSkip("the Haswell kernels need AVX2")
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_CORETYPE"] = "Haswell"
+        let run = try runM2T(["pretrain", "--steps", "1", "--width", "2", "--hidden", "8", "--out", "4", "--no-probe", "--no-monitor",
+                              "--train-limit", "64", "--test-limit", "16", "--output", directory.path], environment: environment)
+        if run.status != 0, run.err.contains("Fashion-MNIST") { throw XCTSkip("Fashion-MNIST is not installed: \(run.err)") }
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertTrue((run.out + run.err).contains("BLAS kernels: Haswell"), run.out + run.err)
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("results.json"))) as? [String: Any]
+        XCTAssertEqual(results?["blasKernels"] as? String, "Haswell")
+    }
 }

@@ -30,10 +30,14 @@ public struct ExperimentResult: Codable, Sendable {
     public var rows: [ResultRow]
     /// The experiment that produced it.
     public var config: ExperimentConfig
+    /// The OpenBLAS kernel family that computed it (``BLASKernels``): the digits are the same
+    /// on every machine with the same family and thread count (nil in results written before
+    /// it was recorded).
+    public var blasKernels: String?
 
-    /// A result of `config`.
-    public init(training: TrainingSummary?, rows: [ResultRow], config: ExperimentConfig) {
-        (self.training, self.rows, self.config) = (training, rows, config)
+    /// A result of `config`, computed with the BLAS kernels `blasKernels` (default: this process's).
+    public init(training: TrainingSummary?, rows: [ResultRow], config: ExperimentConfig, blasKernels: String? = BLASKernels.name) {
+        (self.training, self.rows, self.config, self.blasKernels) = (training, rows, config, blasKernels)
     }
 
     /// The table as aligned text.
