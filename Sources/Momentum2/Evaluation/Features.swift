@@ -29,15 +29,21 @@ public struct SubsetDataset: ImageDataset {
 /// gradients, deterministic evaluation views.
 ///
 /// A ``ResNet`` runs as a ``FoldedResNet`` (BN folded into the convolutions, ReLUs and
-/// shortcuts fused, no graph) in batches of up to 1,024 images; other modules run their
+/// shortcuts fused, no graph) in batches of up to 256 images; other modules run their
 /// own eval-mode forward. Two batches run at once, one per core (``lanes``).
 public enum Features {
-    /// Most elements of one activation of one batch on the folded path (64 MB in Float32).
-    static let activationBudget = 1 << 24
+    /// Most elements of one activation of one batch on the folded path (16 MB in Float32,
+    /// the size of a last-level cache). Batches of 1,024 images, whose first-stage activations
+    /// took 51 MB each at width 16, made the teacher's features of 32,000 Fashion-MNIST images
+    /// take 14.2 s (median of 5) where batches of 256 took 12.4 s and of 64 12.4 s, alternating
+    /// on one host (docs/performance.md).
+    static let activationBudget = 1 << 22
+    /// Most images per batch on the folded path.
+    static let largestBatch = 256
 
     /// `[N, D]` features and the labels, in dataset order.
     /// - Parameters:
-    ///   - batch: images per forward; nil: as many as fit ``activationBudget`` (at most 1,024)
+    ///   - batch: images per forward; nil: as many as fit ``activationBudget`` (at most ``largestBatch``)
     ///     for a ResNet, 256 otherwise.
     ///   - cancellation: polled between batches; a request throws ``Interrupted``.
     public static func extract(_ backbone: Module, dataset: any ImageDataset, pipeline: ViewPipeline, batch: Int? = nil,
@@ -49,7 +55,7 @@ public enum Features {
             forward = { try folded($0) }
             // The widest activation: the first stage's, at full resolution (small stem) or a quarter of it.
             let perImage = net.featureDimension / 8 * pipeline.size * pipeline.size / (net.config.stem == .imagenet ? 16 : 1)
-            size = batch ?? Swift.max(16, Swift.min(1024, activationBudget / Swift.max(perImage, 1)))
+            size = batch ?? Swift.max(16, Swift.min(largestBatch, activationBudget / Swift.max(perImage, 1)))
         } else {
             forward = { x in try withNoGrad { try backbone(x) } }
             size = batch ?? 256
