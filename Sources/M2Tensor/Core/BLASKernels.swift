@@ -5,8 +5,8 @@ import CBLAS
 /// Debian's OpenBLAS is built for every x86-64 family and picks its kernels when it loads:
 /// Haswell or Zen on CPUs with AVX2, SkylakeX or Cooperlake on CPUs with AVX-512. Two
 /// families may round the last bit of a product differently, and a training run grows that
-/// into other digits: the default demo's teacher read 83.24% with the Zen and Haswell kernels
-/// and 84.34% with Cooperlake's, on the same Zen 4 machine (docs/results.md). The
+/// into other digits: on one Zen 4 machine the default demo's teacher read 83.24% with the
+/// Zen and Haswell kernels and 84.34% with Cooperlake's (docs/results.md). The
 /// environment variable `OPENBLAS_CORETYPE` chooses the family instead; the library reads it
 /// as it loads, so it must be set before the process starts. `make demo` sets it to Haswell
 /// on every CPU with AVX2.
