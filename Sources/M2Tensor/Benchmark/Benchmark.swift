@@ -97,6 +97,9 @@ public struct BenchmarkReport: Codable, Sendable {
         public var ratioToSGEMM: Double
     }
     public var threads = 0
+    /// The OpenBLAS kernel family that ran SGEMM and the BLAS products (``BLASKernels``):
+    /// the SGEMM rate, and with it every ratio, depends on it.
+    public var blasKernels = BLASKernels.name
     public var sgemmGFLOPS = 0.0
     public var convs: [Conv] = []
     /// FLOP-weighted forward+backward rate over one ResNet-18 pass.
