@@ -30,25 +30,27 @@ public final class SGD: Optimizer {
     /// Applies one update to every parameter that has a gradient:
     /// `g ← g + λθ; b ← μb + g; θ ← θ − lr·b`, with b ← g at a parameter's first update (PyTorch).
     public func step() throws {
+        // One pass over every parameter with a gradient (FusedUpdate: same bits as updating
+        // them one operation at a time).
+        var (thetas, grads, moments, first) = ([Tensor](), [Tensor](), [Tensor](), [Bool]())
         for (i, p) in parameters.enumerated() {
             guard let grad = p.tensor.grad else { continue }
-            let d = try grad.copy()
-            if weightDecay != 0 { try d.addInPlace(p.tensor, scale: weightDecay) }
-            var update = d
-            if momentum != 0 {
-                let b: Tensor
-                if let existing = buffers[i] {
-                    try existing.scaleInPlace(momentum)
-                    try existing.addInPlace(d)
-                    b = existing
-                } else {
-                    b = try d.copy()
-                    buffers[i] = b
-                }
-                if nesterov { try d.addInPlace(b, scale: momentum) } else { update = b }
+            thetas.append(p.tensor)
+            grads.append(grad)
+            guard momentum != 0 else { continue }
+            if let b = buffers[i] {
+                moments.append(b)
+                first.append(false)
+            } else {
+                let b = try Tensor.zeros(p.tensor.shape)
+                buffers[i] = b
+                moments.append(b)
+                first.append(true)
             }
-            try p.tensor.addInPlace(update, scale: -learningRate)
         }
+        if momentum == 0 { first = Array(repeating: true, count: thetas.count) }
+        try FusedUpdate.sgd(parameters: thetas, gradients: grads, buffers: moments, first: first,
+                            learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, nesterov: nesterov)
     }
 
     /// Clears every parameter's gradient.

@@ -78,13 +78,8 @@ public final class Momentum2Teacher {
         let m = config.teacherMomentum(step: step)
         let mt = TensorScalar(m)
         let source = Dictionary(uniqueKeysWithValues: student.namedParameters())
-        try withNoGrad {
-            for (name, t) in teacher.namedParameters() {
-                guard let s = source[name] else { continue }
-                try t.scaleInPlace(mt)
-                try t.addInPlace(s, scale: 1 - mt)
-            }
-        }
+        let pairs = teacher.namedParameters().compactMap { name, t in source[name].map { (t, $0) } }
+        try FusedUpdate.movingAverage(pairs.map(\.0), toward: pairs.map(\.1), momentum: mt)
         lastTeacherMomentum = m
         return m
     }
