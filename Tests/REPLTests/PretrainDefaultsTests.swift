@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// `m2t pretrain` with no budget is the demo's recipe (a number of steps, batch 32, lr 0.6,
-/// 20×20 views on Fashion-MNIST), recorded in results.json; two budgets are refused.
+/// m₀ 0.97, 20×20 views on Fashion-MNIST), recorded in results.json; two budgets are refused.
 final class PretrainDefaultsTests: XCTestCase {
     var directory: URL!
 
@@ -24,6 +24,7 @@ final class PretrainDefaultsTests: XCTestCase {
         let method = try XCTUnwrap(config["method"] as? [String: Any])
         XCTAssertEqual(method["batch"] as? Int, 32)
         XCTAssertEqual(method["baseLearningRate"] as? Double, 0.6)
+        XCTAssertEqual(method["baseMomentum"] as? Double, 0.97)
         XCTAssertEqual(config["viewSize"] as? Int, 20, "the default view size is recorded, so a resume keeps it")
 
         let both = try runM2T(["pretrain", "--steps", "2", "--minutes", "1", "--output", directory.path])
