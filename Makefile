@@ -96,12 +96,11 @@ bench: build
 # the baselines (see `m2t pretrain --help` for every option).
 # OpenBLAS picks its kernels per CPU family, and two families may round a product's last
 # bit differently, which 2,000 steps grow into other digits: on a Zen 4 (AVX-512, where it
-# picks Cooperlake's) the teacher row moved by 1.1 points. The demo asks for the Haswell
-# (AVX2) kernels on every CPU that has AVX2, so it prints the README's table on all of them,
-# at the same speed there (docs/results.md); an OPENBLAS_CORETYPE of your own wins.
-DEMO_BLAS := $(if $(CPUFLAGS),OPENBLAS_CORETYPE=$${OPENBLAS_CORETYPE:-Haswell})
+# picks Cooperlake's) the teacher row moved by 1.1 points. So m2t itself runs on the Haswell
+# (AVX2) kernels on every CPU that has AVX2 and FMA, and prints the README's table on all of
+# them (docs/results.md); an OPENBLAS_CORETYPE of your own wins.
 demo: build
-	$(DEMO_BLAS) $(M2T) pretrain
+	$(M2T) pretrain
 
 # The lessons as Jupyter notebooks, generated from lessons/*.m2t (the source) into notebooks/.
 notebooks: build

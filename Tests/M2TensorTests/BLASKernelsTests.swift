@@ -15,4 +15,17 @@ final class BLASKernelsTests: XCTestCase {
         XCTAssertEqual(report["blasKernels"] as? String, name)
         XCTAssertTrue(BLASKernels.note.contains(name))
     }
+
+    /// m2t re-executes itself on the portable family only when nobody chose one, the CPU can
+    /// run it, and OpenBLAS did not pick it already.
+    func testTheProcessRepinsOnlyWhenNothingWasChosen() {
+        let avx2: Set<Substring> = ["sse2", "avx", "avx2", "fma", "avx512f"]
+        XCTAssertTrue(BLASKernels.shouldRepin(environment: [:], cpuFlags: avx2, loaded: "Cooperlake"))
+        XCTAssertTrue(BLASKernels.shouldRepin(environment: [:], cpuFlags: avx2, loaded: "Zen"))
+        XCTAssertFalse(BLASKernels.shouldRepin(environment: [:], cpuFlags: avx2, loaded: "Haswell"), "already on it: no exec")
+        XCTAssertFalse(BLASKernels.shouldRepin(environment: ["OPENBLAS_CORETYPE": "Cooperlake"], cpuFlags: avx2, loaded: "Cooperlake"),
+                       "the user's choice wins")
+        XCTAssertFalse(BLASKernels.shouldRepin(environment: [:], cpuFlags: ["sse2", "avx"], loaded: "Sandybridge"), "no AVX2")
+        XCTAssertFalse(BLASKernels.shouldRepin(environment: [:], cpuFlags: ["sse2", "avx", "avx2"], loaded: "Sandybridge"), "no FMA")
+    }
 }

@@ -32,8 +32,28 @@ final class PretrainDefaultsTests: XCTestCase {
         XCTAssertTrue(both.err.contains("give one budget"), both.err)
     }
 
-    /// The OpenBLAS kernel family is in the log and in results.json, and OPENBLAS_CORETYPE
-    /// chooses it (`make demo` runs Haswell's everywhere, so its digits match the README's).
+    /// The OpenBLAS kernel family is in the log and in results.json: Haswell's unless
+    /// OPENBLAS_CORETYPE chooses another, so every run's digits match the README's.
+    func testM2TRunsThePortableFamilyUnlessTold() throws {
+        guard let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8), cpu.contains(" avx2"), cpu.contains(" fma") else {
+            throw XCTSkip("the Haswell kernels need AVX2 and FMA")
+        }
+        let tiny = ["pretrain", "--steps", "1", "--width", "2", "--hidden", "8", "--out", "4", "--no-probe", "--no-monitor",
+                    "--train-limit", "64", "--test-limit", "16", "--output", directory.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_CORETYPE"] = nil
+        let run = try runM2T(tiny, environment: environment)
+        if run.status != 0, run.err.contains("Fashion-MNIST") { throw XCTSkip("Fashion-MNIST is not installed: \(run.err)") }
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertTrue((run.out + run.err).contains("BLAS kernels: Haswell"), run.out + run.err)
+
+        environment["OPENBLAS_CORETYPE"] = "Zen"
+        let chosen = try runM2T(tiny, environment: environment)
+        XCTAssertEqual(chosen.status, 0, chosen.err)
+        XCTAssertTrue((chosen.out + chosen.err).contains("BLAS kernels: Zen"), chosen.out + chosen.err)
+    }
+
+    /// OPENBLAS_CORETYPE=Haswell is recorded in results.json as well as in the log.
     func testTheRunRecordsItsBLASKernels() throws {
         guard let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8), cpu.contains(" avx2") else {
             throw XCTSkip("the Haswell kernels need AVX2")
