@@ -14,7 +14,7 @@ import Foundation
 public enum BLASKernels {
     /// The family `m2t` runs on every CPU with AVX2 and FMA: one family everywhere prints the
     /// same digits everywhere, and on a Zen 4 it was also the faster one for the demo's step
-    /// (458 against 414 images/s, median of 8 alternating pairs; SGEMM 196–215 against
+    /// (462 against 413 images/s, medians of 8 alternating pairs; SGEMM 196–215 against
     /// 189–203 GFLOP/s; docs/performance.md).
     public static let portableFamily = "Haswell"
 
