@@ -20,10 +20,19 @@ public enum BLASKernels {
 
     /// Whether this process should re-execute itself on ``portableFamily``: `OPENBLAS_CORETYPE`
     /// is not set, the CPU has AVX2 and FMA (`cpuFlags`, the `flags` of /proc/cpuinfo), and
-    /// OpenBLAS did not pick that family already.
-    static func shouldRepin(environment: [String: String], cpuFlags: Set<Substring>, loaded: String) -> Bool {
-        environment["OPENBLAS_CORETYPE"] == nil && cpuFlags.contains("avx2") && cpuFlags.contains("fma")
-            && loaded.lowercased() != portableFamily.lowercased()
+    /// OpenBLAS did not pick that family already. The flags are read last, only when the
+    /// other two leave the question open (a re-executed process has the variable set).
+    static func shouldRepin(environment: [String: String], cpuFlags: @autoclosure () -> Set<Substring>, loaded: String) -> Bool {
+        guard environment["OPENBLAS_CORETYPE"] == nil, loaded.lowercased() != portableFamily.lowercased() else { return false }
+        let flags = cpuFlags()
+        return flags.contains("avx2") && flags.contains("fma")
+    }
+
+    /// The `flags` of the first processor in /proc/cpuinfo (empty when it cannot be read).
+    private static func cpuFlags() -> Set<Substring> {
+        guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
+        return Set(flags.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }))
     }
 
     /// Re-executes this program with `OPENBLAS_CORETYPE=Haswell` when ``shouldRepin`` says so
@@ -34,10 +43,7 @@ public enum BLASKernels {
     /// one process, such as valgrind without `--trace-children=yes`, sees only the first
     /// image: set `OPENBLAS_CORETYPE` to profile the run.)
     public static func runPortableFamily(arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = CommandLine.unsafeArgv) {
-        guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return }
-        let set = Set(flags.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }))
-        guard shouldRepin(environment: ProcessInfo.processInfo.environment, cpuFlags: set, loaded: name) else { return }
+        guard shouldRepin(environment: ProcessInfo.processInfo.environment, cpuFlags: cpuFlags(), loaded: name) else { return }
         // The executable's own path (under valgrind, /proc/self/exe itself would name the tool).
         var path = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let length = readlink("/proc/self/exe", &path, path.count - 1)
