@@ -13,6 +13,20 @@ final class PretrainDefaultsTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
+    /// One step of a tiny network, no evaluation: enough to see the run's log and results.json.
+    var tiny: [String] {
+        ["pretrain", "--steps", "1", "--width", "2", "--hidden", "8", "--out", "4", "--no-probe", "--no-monitor",
+         "--train-limit", "64", "--test-limit", "16", "--output", directory.path]
+    }
+
+    /// Skips unless the CPU has every one of `flags` (as /proc/cpuinfo names them).
+    func requireCPU(_ flags: String...) throws {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        guard flags.allSatisfy({ cpu.contains(" \($0)") }) else {
+            throw XCTSkip("the Haswell kernels need \(flags.map { $0.uppercased() }.joined(separator: " and "))")
+        }
+    }
+
     func testTheDefaultsAreTheDemoRecipe() throws {
         // A tiny network and two steps; the options not given are the defaults under test.
         let run = try runM2T(["pretrain", "--steps", "2", "--width", "2", "--hidden", "8", "--out", "4", "--no-probe", "--no-monitor",
@@ -35,11 +49,7 @@ final class PretrainDefaultsTests: XCTestCase {
     /// The OpenBLAS kernel family is in the log and in results.json: Haswell's unless
     /// OPENBLAS_CORETYPE chooses another, so every run's digits match the README's.
     func testM2TRunsThePortableFamilyUnlessTold() throws {
-        guard let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8), cpu.contains(" avx2"), cpu.contains(" fma") else {
-            throw XCTSkip("the Haswell kernels need AVX2 and FMA")
-        }
-        let tiny = ["pretrain", "--steps", "1", "--width", "2", "--hidden", "8", "--out", "4", "--no-probe", "--no-monitor",
-                    "--train-limit", "64", "--test-limit", "16", "--output", directory.path]
+        try requireCPU("avx2", "fma")
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = nil
         let run = try runM2T(tiny, environment: environment)
@@ -55,13 +65,10 @@ final class PretrainDefaultsTests: XCTestCase {
 
     /// OPENBLAS_CORETYPE=Haswell is recorded in results.json as well as in the log.
     func testTheRunRecordsItsBLASKernels() throws {
-        guard let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8), cpu.contains(" avx2") else {
-            throw XCTSkip("the Haswell kernels need AVX2")
-        }
+        try requireCPU("avx2")
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = "Haswell"
-        let run = try runM2T(["pretrain", "--steps", "1", "--width", "2", "--hidden", "8", "--out", "4", "--no-probe", "--no-monitor",
-                              "--train-limit", "64", "--test-limit", "16", "--output", directory.path], environment: environment)
+        let run = try runM2T(tiny, environment: environment)
         if run.status != 0, run.err.contains("Fashion-MNIST") { throw XCTSkip("Fashion-MNIST is not installed: \(run.err)") }
         XCTAssertEqual(run.status, 0, run.err)
         XCTAssertTrue((run.out + run.err).contains("BLAS kernels: Haswell"), run.out + run.err)
