@@ -77,13 +77,11 @@ enum ProbeSupport {
         }
     }
 
-    /// `(x − mean) / √(var + 10⁻⁶)` for both splits, with the training split's statistics.
-    static func standardize(train: Tensor, test: Tensor) throws -> (Tensor, Tensor) {
-        try withNoGrad { () throws -> (Tensor, Tensor) in
-            let mean = try train.mean(axes: [0], keepdims: true)
-            let std = try (train.variance(axes: [0], unbiased: false, keepdims: true) + 1e-6).sqrt()
-            return (try ((train - mean) / std).contiguous(), try ((test - mean) / std).contiguous())
-        }
+    /// `(x − mean) / √(var + 10⁻⁶)` for both splits, with the training split's statistics
+    /// (``ColumnStandardizer``); the training rows in the order `rows` (nil: as they are).
+    static func standardize(train: Tensor, test: Tensor, rows: [Int]? = nil) throws -> (Tensor, Tensor) {
+        let s = try ColumnStandardizer(fitting: train)
+        return (try s.apply(train, rows: rows), try s.apply(test))
     }
 
     /// Top-1 and top-5 accuracy of logits `[m, C]` (a tie with the true class counts as a hit).
