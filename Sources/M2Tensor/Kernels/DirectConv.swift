@@ -100,7 +100,7 @@ enum DirectConv {
                     fill(plane, from: x + n * Ci * g.inPlane, g, channels: Ci, layout)
                     for o in 0..<Co {
                         let dst = grid + o * layout.blockedPositions, src = dy + (n * Co + o) * g.outPlane
-                        for r in 0..<g.height { (dst + r * layout.paddedWidth).update(from: src + r * g.width, count: g.width) }
+                        for r in 0..<g.height { Kernels.copyRow(dst + r * layout.paddedWidth, from: src + r * g.width, count: g.width) }
                     }
                     for ob in stride(from: 0, to: Co, by: channelBlock) {
                         for c in 0..<Ci {
@@ -204,7 +204,7 @@ enum DirectConv {
         let (H, W, p, wp) = (g.height, g.width, g.padding, layout.paddedWidth)
         for c in 0..<channels {
             let dst = plane + c * layout.planeStride + p * wp + p, src = x + c * H * W
-            for r in 0..<H { (dst + r * wp).update(from: src + r * W, count: W) }
+            for r in 0..<H { Kernels.copyRow(dst + r * wp, from: src + r * W, count: W) }
         }
     }
 

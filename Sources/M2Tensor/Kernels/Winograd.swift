@@ -180,7 +180,7 @@ enum Winograd {
         func fill(_ dst: UnsafeMutablePointer<TensorScalar>, from src: UnsafePointer<TensorScalar>, imageStride: Int, images n: Int, _ t: Tiling) {
             for img in 0..<n {
                 let s = src + img * imageStride, d = dst + img * plane + halo * width + halo
-                for r in 0..<t.height { (d + r * width).update(from: s + r * t.width, count: t.width) }
+                for r in 0..<t.height { Kernels.copyRow(d + r * width, from: s + r * t.width, count: t.width) }
             }
         }
     }
