@@ -51,6 +51,18 @@ final class Conv2DInferenceTests: XCTestCase {
         }
     }
 
+    /// A 16-channel 3×3 layer runs on the direct kernel when training and on Winograd in
+    /// inference (`Winograd.inferenceMinChannels`): the same convolution within Winograd's
+    /// rounding (a few parts in 10⁶ of the largest value, `WinogradTests`).
+    func testNarrowLayersAgreeAcrossKernels() throws {
+        let x = try randn([3, 16, 14, 14], seed: 9, requiresGrad: false)
+        let w = try randn([16, 16, 3, 3], seed: 10, scale: 0.3, requiresGrad: false)
+        let b = try randn([16], seed: 11, requiresGrad: false)
+        let plain = try conv2d(x, w, bias: b, padding: 1)
+        let largest = plain.scalars.map(abs).max() ?? 1
+        assertClose(try conv2dInference(x, w, bias: b, padding: 1), plain, rtol: 0, atol: 2e-5 * largest, "16→16 14² k3")
+    }
+
     func testRefusesBadOperands() throws {
         let x = try Tensor.zeros([2, 3, 8, 8]), w = try Tensor.zeros([4, 3, 3, 3])
         assertThrowsTensorError(["conv2d_inference residual", "[2, 4, 8, 8]", "[2, 4, 4, 4]"]) {

@@ -46,10 +46,16 @@ enum Winograd {
     typealias T = WinogradTransforms
     typealias V = T.V
 
-    /// Whether the path runs `g` (forward and both gradients).
-    static func suits(_ g: ConvGeometry) -> Bool {
+    /// The fewest channels the path takes in inference (`M2T_WINOGRAD_INFERENCE_MIN_CHANNELS`),
+    /// where only the forward runs. At 16 the features of 70,000 Fashion-MNIST images at width
+    /// 16 took 19.0 s against 19.6 s on ``DirectConv`` (three pairs, docs/performance.md).
+    nonisolated(unsafe) static var inferenceMinChannels: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_INFERENCE_MIN_CHANNELS"] ?? "") ?? 16
+
+    /// Whether the path runs `g` (forward and both gradients; with `inference`, the forward
+    /// of a convolution that records no graph, from ``inferenceMinChannels`` channels).
+    static func suits(_ g: ConvGeometry, inference: Bool = false) -> Bool {
         enabled && g.batch > 0 && g.kernelH == 3 && g.kernelW == 3 && g.isSameSizeStride1
-            && Swift.min(g.inChannels, g.outChannels) >= minChannels
+            && Swift.min(g.inChannels, g.outChannels) >= (inference ? inferenceMinChannels : minChannels)
     }
 
     /// `y = conv(x, w) + b`, then `epilogue`, for `g` (``suits(_:)`` must hold).

@@ -30,6 +30,6 @@ public func conv2dInference(_ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, 
     let y = try Tensor(uninitializedShape: outShape)
     // The shortcut and the ReLU in the kernels' own output pass (``ConvEpilogue``).
     try ConvKernels.forward(g, x: xd.base, w: wd.base, bias: bd.map { UnsafePointer($0.base) }, y: y.base,
-                            epilogue: ConvEpilogue(residual: rd.map { UnsafePointer($0.base) }, relu: relu))
+                            epilogue: ConvEpilogue(residual: rd.map { UnsafePointer($0.base) }, relu: relu), inference: true)
     return y
 }
