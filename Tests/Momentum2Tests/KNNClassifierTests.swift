@@ -14,5 +14,7 @@ final class KNNClassifierTests: XCTestCase {
             XCTAssertEqual($0 as? TensorError, .shapeMismatch(op: "knn_eval", lhs: [6, 2], rhs: [2, 3]))
         }
         XCTAssertThrowsError(try knn.accuracy(bank: bank, bankLabels: [0, 0, 0, 1, 1, 2], queries: queries, queryLabels: [0, 1, 0], classes: 2))
+        // No neighbours: no votes, every query gets class 0 (it used to index an empty heap).
+        XCTAssertEqual(try KNNClassifier(k: 0).accuracy(bank: bank, bankLabels: [0, 0, 0, 1, 1, 1], queries: queries, queryLabels: [0, 1, 0], classes: 2), 2.0 / 3, accuracy: 1e-12)
     }
 }

@@ -57,6 +57,7 @@ public struct KNNClassifier: Sendable {
 
     /// Indices of the k largest values (unordered), by a min-heap.
     static func topK(_ row: UnsafePointer<TensorScalar>, _ n: Int, _ k: Int) -> [Int] {
+        guard k > 0 else { return [] }
         var heap: [(TensorScalar, Int)] = []
         heap.reserveCapacity(k)
         func siftDown(_ i0: Int) {
