@@ -53,9 +53,10 @@ final class Conv2DInferenceTests: XCTestCase {
 
     /// A 16-channel 3×3 layer runs on the direct kernel when training and on Winograd in
     /// inference (`Winograd.inferenceMinChannels`): the same convolution within Winograd's
-    /// rounding (a few parts in 10⁶ of the largest value, `WinogradTests`).
+    /// rounding (a few parts in 10⁶ of the largest value, `WinogradTests`). Nine images of 16
+    /// tiles make three inference chunks (`Winograd.inferenceChunkTiles`), the last one short.
     func testNarrowLayersAgreeAcrossKernels() throws {
-        let x = try randn([3, 16, 14, 14], seed: 9, requiresGrad: false)
+        let x = try randn([9, 16, 14, 14], seed: 9, requiresGrad: false)
         let w = try randn([16, 16, 3, 3], seed: 10, scale: 0.3, requiresGrad: false)
         let b = try randn([16], seed: 11, requiresGrad: false)
         let plain = try conv2d(x, w, bias: b, padding: 1)

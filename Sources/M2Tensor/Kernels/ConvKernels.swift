@@ -46,10 +46,11 @@ public enum ConvKernels {
 
     /// `y = conv(x, w) + b` into `y` (dense NCHW), then `epilogue` on each plane as it is written.
     /// With `inference` (a forward that records no graph, ``conv2dInference(_:_:bias:stride:padding:adding:relu:)``)
-    /// Winograd takes narrower layers (``Winograd/inferenceMinChannels``).
+    /// Winograd takes narrower layers (``Winograd/inferenceMinChannels``) in smaller chunks
+    /// (``Winograd/inferenceChunkTiles``).
     static func forward(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, w: UnsafePointer<TensorScalar>, bias: UnsafePointer<TensorScalar>?, y: UnsafeMutablePointer<TensorScalar>,
                         epilogue: ConvEpilogue = .none, inference: Bool = false) throws {
-        if Winograd.suits(g, inference: inference) { return try Winograd.forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue) }
+        if Winograd.suits(g, inference: inference) { return try Winograd.forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue, inference: inference) }
         if DirectConv.suits(g) { return try DirectConv.forward(g, x: x, w: w, bias: bias, y: y, epilogue: epilogue) }
         let per = imagesPerChunk(g)
         let K = g.patchSize, P = g.outPlane

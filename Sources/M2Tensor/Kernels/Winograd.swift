@@ -28,6 +28,11 @@ enum Winograd {
     nonisolated(unsafe) static var minChannels: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_MIN_CHANNELS"] ?? "") ?? 32
     /// Target tiles per chunk, the columns of each GEMM (`M2T_WINOGRAD_TILES`).
     nonisolated(unsafe) static var chunkTiles: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_TILES"] ?? "") ?? 512
+    /// Target tiles per chunk in inference (`M2T_WINOGRAD_INFERENCE_TILES`). A chunk's 36
+    /// transformed inputs take 36·channels·tiles values (1.2 MB at 16 channels and 512 tiles,
+    /// more than a core's L2); at 64 the width-16 features of 70,000 Fashion-MNIST images
+    /// took 18.2–18.4 s, at 128 18.3–18.6 s, at 512 19.3–19.4 s (alternating, docs/performance.md).
+    nonisolated(unsafe) static var inferenceChunkTiles: Int = Int(ProcessInfo.processInfo.environment["M2T_WINOGRAD_INFERENCE_TILES"] ?? "") ?? 64
 
     /// The products `channels in × channels out × columns` (tiles per chunk) below which the
     /// 36 products run on ``Kernels/smallGEMM(_:_:_:_:_:_:_:_:_:accumulate:)`` instead of BLAS
@@ -58,11 +63,12 @@ enum Winograd {
             && Swift.min(g.inChannels, g.outChannels) >= (inference ? inferenceMinChannels : minChannels)
     }
 
-    /// `y = conv(x, w) + b`, then `epilogue`, for `g` (``suits(_:)`` must hold).
+    /// `y = conv(x, w) + b`, then `epilogue`, for `g` (``suits(_:inference:)`` must hold);
+    /// `inference` chunks by ``inferenceChunkTiles``.
     static func forward(_ g: ConvGeometry, x: UnsafePointer<TensorScalar>, w: UnsafePointer<TensorScalar>, bias: UnsafePointer<TensorScalar>?,
-                        y: UnsafeMutablePointer<TensorScalar>, epilogue: ConvEpilogue = .none) throws {
+                        y: UnsafeMutablePointer<TensorScalar>, epilogue: ConvEpilogue = .none, inference: Bool = false) throws {
         let u = try ThreadContext.current.preparedWinogradWeights?.transform(of: w, g, transposed: false) ?? transformWeights(w, g, transposed: false)
-        try convolve(Tiling(g), channelsIn: g.inChannels, channelsOut: g.outChannels, input: x, weights: u.pointer, bias: bias, output: y,
+        try convolve(Tiling(g, tiles: inference ? inferenceChunkTiles : chunkTiles), channelsIn: g.inChannels, channelsOut: g.outChannels, input: x, weights: u.pointer, bias: bias, output: y,
                      epilogue: epilogue)
     }
 
@@ -135,16 +141,16 @@ enum Winograd {
     struct Tiling {
         let batch: Int, height: Int, width: Int
         let tilesY: Int, tilesX: Int
-        /// Images per chunk: about ``Winograd/chunkTiles`` tiles (the geometry alone decides).
+        /// Images per chunk: about `tiles` tiles (the geometry alone decides).
         let imagesPerChunk: Int
         /// The GEMM columns of a full chunk: its tiles rounded up to whole SIMD groups.
         let columns: Int
         var perImage: Int { tilesY * tilesX }
 
-        init(_ g: ConvGeometry) {
+        init(_ g: ConvGeometry, tiles: Int = Winograd.chunkTiles) {
             (batch, height, width) = (g.batch, g.height, g.width)
             (tilesY, tilesX) = ((g.height + 3) / 4, (g.width + 3) / 4)
-            imagesPerChunk = Swift.max(1, Swift.min(g.batch, Winograd.chunkTiles / (tilesY * tilesX)))
+            imagesPerChunk = Swift.max(1, Swift.min(g.batch, tiles / (tilesY * tilesX)))
             columns = (imagesPerChunk * tilesY * tilesX + 7) / 8 * 8
         }
 
