@@ -2,7 +2,7 @@
 /// and the biased variance of one matrix (scikit-learn's `StandardScaler`; a batch norm
 /// without affine parameters, as in front of MoCo v3's linear probe).
 ///
-/// The statistics have the bits of `x.mean(axes: [0])` and
+/// For a contiguous `x` the statistics have the bits of `x.mean(axes: [0])` and
 /// `(x.variance(axes: [0], unbiased: false) + ε).sqrt()`, and ``apply(_:rows:)`` those of
 /// `(x − mean) / scale`: the same sums in the same order (``Tensor/blockedSum(_:axes:outShape:)``'s
 /// blocks of ``Tensor/sumBlockLength`` rows, eight lanes each, added in Double), taken row by
