@@ -2,7 +2,8 @@ import Foundation
 
 /// The kernels of ``conv2d(_:_:bias:stride:padding:)`` (cross-correlation, as PyTorch):
 /// im2col + GEMM forward and backward; same-size stride-1 convolutions with few channels run
-/// on ``DirectConv`` instead, 3×3 ones with 32 channels and more on ``Winograd``.
+/// on ``DirectConv`` instead, 3×3 ones with 32 channels and more on ``Winograd`` (in
+/// inference from 16 channels).
 ///
 /// The batch is cut into chunks of whole images; each thread unfolds its chunk into a column
 /// matrix and runs one single-threaded GEMM on it, so both cores stay busy on skinny shapes

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Winograd F(4×4, 3×3) for the 3×3 same-size stride-1 convolutions of 32 channels and more
-/// (every ResNet stage past the first): forward, input gradient and weight gradient.
+/// (every ResNet stage past the first): forward, input gradient and weight gradient; in
+/// inference, forward only, from 16 channels (``inferenceMinChannels``).
 ///
 /// Per chunk of images, each 4×4 output tile's 6×6 input window is transformed
 /// (`V = Bᵀ d B`, 36 values, ``WinogradTransforms``); the 36 values give 36 independent
