@@ -1,5 +1,6 @@
 /// Copies of the short rows of image planes (3 to 32 values: a 28×28 image's rows, a 3×3
-/// stage's), which the convolution kernels make once per row, channel and image.
+/// stage's), which the convolution kernels make once per row, channel and image, and of the
+/// last few features of each row that the probe's ``thinTransposedProduct`` pads.
 ///
 /// A call to `memmove` costs more than moving a hundred bytes: in the demo's pre-training
 /// step and in feature extraction, `memmove` called from these loops took 4–6% of the time.

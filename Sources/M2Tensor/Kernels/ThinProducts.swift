@@ -41,7 +41,7 @@ extension Kernels {
         let padded = UnsafeMutablePointer<TensorScalar>.allocate(capacity: m * 32)
         defer { padded.deallocate() }
         padded.initialize(repeating: 0, count: m * 32)
-        for r in 0..<m { (padded + r * 32).update(from: x + r * d + fullFeatures, count: rest) }
+        for r in 0..<m { Kernels.copyRow(padded + r * 32, from: x + r * d + fullFeatures, count: rest) }
         tiles(padded, stride: 32, valid: rest, out + fullFeatures * C)
     }
 
