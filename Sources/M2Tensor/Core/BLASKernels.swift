@@ -29,7 +29,7 @@ public enum BLASKernels {
     }
 
     /// The `flags` of the first processor in /proc/cpuinfo (empty when it cannot be read).
-    private static func cpuFlags() -> Set<Substring> {
+    static func cpuFlags() -> Set<Substring> {
         guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
               let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
         return Set(flags.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }))
