@@ -9,6 +9,7 @@ final class WinogradTests: XCTestCase {
         Winograd.enabled = true
         Winograd.chunkTiles = 512
         Winograd.smallProductWork = 1 << 21
+        Winograd.mosaicEnabled = true
     }
 
     /// The transforms scale values by up to 8² and 1/6², so Float32 results differ from the
@@ -28,6 +29,8 @@ final class WinogradTests: XCTestCase {
     func testMatchesIm2colGEMM() throws {
         let cases: [(input: [Int], out: Int, tiles: Int)] = [
             ([3, 64, 8, 8], 64, 512), ([2, 64, 7, 7], 72, 512), ([5, 67, 4, 4], 64, 3), ([4, 64, 13, 10], 65, 20), ([1, 128, 5, 6], 64, 512),
+            // Mosaics: one chunk; chunks of two with a short last one; two images a row.
+            ([32, 32, 5, 5], 40, 512), ([7, 33, 5, 5], 32, 8), ([6, 48, 10, 10], 32, 512),
         ]
         for work in [1 << 30, 0] {
             Winograd.smallProductWork = work
@@ -57,6 +60,34 @@ final class WinogradTests: XCTestCase {
                 assertMatches(results[0][i], results[1][i], "\(name) for \(shape) → \(out), \(tiles) tiles per chunk, small products below \(Winograd.smallProductWork)")
             }
         }
+    }
+
+    /// Small images share tiles in a mosaic when that saves a tenth of them; sides that are
+    /// multiples of 4 keep tiles of their own.
+    func testMosaicTilesSmallImages() throws {
+        func tiling(_ batch: Int, _ side: Int, tiles: Int = 512) throws -> Winograd.Tiling {
+            Winograd.Tiling(try ConvGeometry(input: [batch, 64, side, side], outChannels: 64, kernelH: 3, kernelW: 3, stride: 1, padding: 1, op: "test"), tiles: tiles)
+        }
+        let five = try tiling(32, 5), ten = try tiling(32, 10)
+        XCTAssertEqual([five.mosaicColumns, five.tiles(32), five.columns], [2, 72, 72])
+        XCTAssertEqual(ten.tiles(32), 240)
+        XCTAssertEqual(ten.tiles(5), 240, "a mosaic always has all of its tiles")
+        XCTAssertFalse(try tiling(32, 3).isMosaic)
+        XCTAssertFalse(try tiling(32, 8).isMosaic)
+        XCTAssertFalse(try tiling(16, 7, tiles: 64).isMosaic)
+        // Every pixel of every image is computed by exactly one tile output, in a short chunk too.
+        for n in [32, 5] {
+            var seen = Set<[Int]>()
+            for i in 0..<five.tiles(n) {
+                for q in 0..<16 {
+                    guard let p = five.pixel(tile: i, q / 4, q % 4, images: n) else { continue }
+                    XCTAssertTrue(seen.insert([p.image, p.y, p.x]).inserted)
+                }
+            }
+            XCTAssertEqual(seen.count, n * 25)
+        }
+        Winograd.mosaicEnabled = false
+        XCTAssertFalse(try tiling(32, 5).isMosaic)
     }
 
     func testTakesOnlyWide3x3SameSizeStride1() throws {

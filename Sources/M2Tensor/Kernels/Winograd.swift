@@ -138,66 +138,6 @@ enum Winograd {
     /// (the matrices' sizes are often multiples of 4 KiB).
     static func spaced(_ elements: Int) -> Int { elements + 64 / MemoryLayout<TensorScalar>.stride }
 
-    /// How a batch is cut into tiles and chunks.
-    struct Tiling {
-        let batch: Int, height: Int, width: Int
-        let tilesY: Int, tilesX: Int
-        /// Images per chunk: about `tiles` tiles (the geometry alone decides).
-        let imagesPerChunk: Int
-        /// The GEMM columns of a full chunk: its tiles rounded up to whole SIMD groups.
-        let columns: Int
-        var perImage: Int { tilesY * tilesX }
-
-        init(_ g: ConvGeometry, tiles: Int = Winograd.chunkTiles) {
-            (batch, height, width) = (g.batch, g.height, g.width)
-            (tilesY, tilesX) = ((g.height + 3) / 4, (g.width + 3) / 4)
-            imagesPerChunk = Swift.max(1, Swift.min(g.batch, tiles / (tilesY * tilesX)))
-            columns = (imagesPerChunk * tilesY * tilesX + 7) / 8 * 8
-        }
-
-        /// `(first image, images)` of each chunk, in order.
-        var chunks: [(Int, Int)] {
-            stride(from: 0, to: batch, by: imagesPerChunk).map { ($0, Swift.min(imagesPerChunk, batch - $0)) }
-        }
-
-        /// SIMD groups of eight tiles in a chunk of `n` images.
-        func groups(_ n: Int) -> Int { (n * perImage + 7) / 8 }
-    }
-
-    /// One channel of a chunk's images copied into zero-bordered planes, so that every tile
-    /// reads a whole window: with `halo` 1 the 6×6 input window of a 4×4 tile (starting a row
-    /// and a column before it), with `halo` 0 the 4×4 output-gradient tile itself. A window of
-    /// zeros after the last image serves the tiles that only fill up a SIMD group.
-    struct Planes {
-        let height: Int, width: Int, halo: Int, images: Int
-        var plane: Int { height * width }
-        var zeros: Int { images * plane }
-        /// Room for the zero window and for ``WinogradTransforms/gatherPairs(_:_:rows:cols:rowStride:_:)``'s
-        /// reads past the last window.
-        var count: Int { zeros + 6 * width + 8 }
-
-        init(_ t: Tiling, halo: Int) {
-            (height, width, self.halo, images) = (4 * t.tilesY + 2 * halo, 4 * t.tilesX + 2 * halo, halo, t.imagesPerChunk)
-        }
-
-        /// Where tile `i` of a chunk of `n` images starts, for each of the chunk's GEMM columns.
-        func offsets(_ t: Tiling, images n: Int) -> [Int] {
-            (0..<t.groups(n) * 8).map { i in
-                guard i < n * t.perImage else { return zeros }
-                let (img, r) = i.quotientAndRemainder(dividingBy: t.perImage)
-                return img * plane + 4 * (r / t.tilesX) * width + 4 * (r % t.tilesX)
-            }
-        }
-
-        /// Copies channel planes `src`, `src + imageStride`, … of `n` images into the interiors.
-        func fill(_ dst: UnsafeMutablePointer<TensorScalar>, from src: UnsafePointer<TensorScalar>, imageStride: Int, images n: Int, _ t: Tiling) {
-            for img in 0..<n {
-                let s = src + img * imageStride, d = dst + img * plane + halo * width + halo
-                for r in 0..<t.height { Kernels.copyRow(d + r * width, from: s + r * t.width, count: t.width) }
-            }
-        }
-    }
-
     /// The transformed tiles of images `first..<first+n` of `src` (`channels` channels), into
     /// `dst[ξ][channel][column]`: `Bᵀ d B` of the input windows (halo 1), or `A e Aᵀ` of the
     /// output-gradient tiles (halo 0).
@@ -206,7 +146,7 @@ enum Winograd {
         let offsets = layout.offsets(t, images: n), plane = t.height * t.width
         let stride = spaced(channels * t.columns)
         offsets.withUnsafeBufferPointer { off in
-            Parallel.forRanges(channels, costPerItem: n * t.perImage * 64) { slot, range in
+            Parallel.forRanges(channels, costPerItem: t.tiles(n) * 64) { slot, range in
                 let buf = planes[slot].pointer
                 withUnsafeTemporaryAllocation(of: V.self, capacity: 72) { scratch in
                     let tmp = scratch.baseAddress!, window = UnsafeMutableRawPointer(tmp + 36).assumingMemoryBound(to: TensorScalar.self)
@@ -256,21 +196,11 @@ enum Winograd {
                     }
                 }
             }
-            let tiles = n * t.perImage
-            // Where each tile's outputs start in channel 0 of the chunk, and how many rows and
-            // columns of it lie inside the image; whole groups of whole tiles side by side are
-            // written with vector stores.
-            let starts = (0..<columns).map { i -> Int in
-                let (img, r) = Swift.min(i, tiles - 1).quotientAndRemainder(dividingBy: t.perImage)
-                return img * Co * H * W + 4 * (r / t.tilesX) * W + 4 * (r % t.tilesX)
-            }
-            let whole = (0..<columns / 8).map { group in
-                (8 * group..<8 * group + 8).allSatisfy { i in
-                    i < tiles && 4 * ((i % t.perImage) / t.tilesX) + 4 <= H && 4 * (i % t.tilesX) + 4 <= W
-                }
-            }
-            starts.withUnsafeBufferPointer { starts in
-                let starts = starts.baseAddress!
+            let tiles = t.tiles(n)
+            // Where each tile's outputs go in channel 0 of the chunk (``Tiling/Outputs``);
+            // whole groups of whole tiles side by side are written with vector stores.
+            let outputs = t.outputs(images: n, channels: Co)
+            outputs.withPointers { starts, targets in
                 Parallel.forRanges(Co, costPerItem: tiles * 64) { _, range in
                     withUnsafeTemporaryAllocation(of: V.self, capacity: 40) { buf in
                         let tmp = buf.baseAddress!, out = tmp + 24
@@ -281,16 +211,13 @@ enum Winograd {
                             for group in 0..<columns / 8 {
                                 T.outputTiles(mp + co * t.columns + 8 * group, srcStride: ms, out, tmp)
                                 let o = starts + 8 * group
-                                if whole[group] && T.inPairs(o) {
+                                if outputs.whole[group] && T.inPairs(o) {
                                     T.scatterPairs(out, bias: b, plane, o, rowStride: W)
                                     continue
                                 }
                                 for k in 0..<Swift.min(8, tiles - 8 * group) {
-                                    let r = (8 * group + k) % t.perImage
-                                    let (y0, x0) = (4 * (r / t.tilesX), 4 * (r % t.tilesX))
-                                    for a in 0..<Swift.min(4, H - y0) {
-                                        for c in 0..<Swift.min(4, W - x0) { plane[o[k] + a * W + c] = values[(4 * a + c) * 8 + k] + b }
-                                    }
+                                    let target = targets + 16 * (8 * group + k)
+                                    for q in 0..<16 where target[q] >= 0 { plane[target[q]] = values[q * 8 + k] + b }
                                 }
                             }
                             for img in 0..<n { epilogue.apply(output, at: ((first + img) * Co + co) * H * W, count: H * W) }
