@@ -9,7 +9,8 @@ import Foundation
 /// products `M_ξ = U_ξ · V_ξ` of the transformed weights `U_ξ [out × in]` with
 /// `V_ξ [in × tiles]`, one single-threaded GEMM each (in place when small, see
 /// ``smallProductWork``; BLAS beyond); the outputs come back as `Aᵀ M A`.
-/// That is 36 multiply–adds per 16 outputs and channel pair instead of 144. The input gradient
+/// That is 36 multiply–adds per 16 outputs and channel pair instead of 144. Images of a few
+/// tiles share them in a mosaic (``Tiling``). The input gradient
 /// is the same computation on `dy` with the weights transposed and flipped; the weight gradient
 /// is `Gᵀ [Σ_tiles Z_ξ · V_ξᵀ] G` with `Z = A dy Aᵀ`.
 ///
