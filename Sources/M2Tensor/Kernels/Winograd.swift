@@ -184,6 +184,8 @@ enum Winograd {
         let v = try Storage(uninitializedCount: 36 * vs), m = try Storage(uninitializedCount: 36 * ms)
         let (H, W) = (t.height, t.width)
         let small = smallProducts(t, Ci, Co)
+        // Where a full chunk's outputs go (``Tiling/Outputs``), the same for every full chunk.
+        let full = t.outputs(images: t.imagesPerChunk, channels: Co)
         for (first, n) in t.chunks {
             let columns = t.groups(n) * 8
             transformTiles(input, channels: Ci, t, layout, first: first, n: n, planes: planes, into: v.pointer)
@@ -198,9 +200,8 @@ enum Winograd {
                 }
             }
             let tiles = t.tiles(n)
-            // Where each tile's outputs go in channel 0 of the chunk (``Tiling/Outputs``);
-            // whole groups of whole tiles side by side are written with vector stores.
-            let outputs = t.outputs(images: n, channels: Co)
+            // Whole groups of whole tiles side by side are written with vector stores.
+            let outputs = n == t.imagesPerChunk ? full : t.outputs(images: n, channels: Co)
             outputs.withPointers { starts, targets in
                 Parallel.forRanges(Co, costPerItem: tiles * 64) { _, range in
                     withUnsafeTemporaryAllocation(of: V.self, capacity: 40) { buf in
