@@ -217,7 +217,9 @@ enum Winograd {
                                     T.scatterPairs(out, bias: b, plane, o, rowStride: W)
                                     continue
                                 }
-                                for k in 0..<Swift.min(8, tiles - 8 * group) {
+                                let whole = outputs.wholeTiles[group]
+                                if whole != 0 { T.scatterWhole(out, bias: b, plane, o, rowStride: W, whole: whole) }
+                                for k in 0..<Swift.min(8, tiles - 8 * group) where whole & (1 << k) == 0 {
                                     let target = targets + 16 * (8 * group + k)
                                     for q in 0..<16 where target[q] >= 0 { plane[target[q]] = values[q * 8 + k] + b }
                                 }

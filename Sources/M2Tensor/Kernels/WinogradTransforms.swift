@@ -117,6 +117,36 @@ enum WinogradTransforms {
         }
     }
 
+    /// Writes those of eight 4×4 output tiles whose bit is set in `whole` (each lying wholly
+    /// inside its image, anywhere) plus `bias` to `base + offsets[k] + a·rowStride + b`: row `a`
+    /// of a tile is one 4-wide store. The values and their places are those of
+    /// ``scatterPairs(_:bias:_:_:rowStride:)``, for tiles that are not side by side.
+    @inline(__always)
+    static func scatterWhole(_ out: UnsafePointer<V>, bias: TensorScalar, _ base: UnsafeMutablePointer<TensorScalar>, _ offsets: UnsafePointer<Int>,
+                             rowStride: Int, whole: UInt8) {
+        let b = V(repeating: bias)
+        for a in 0..<4 {
+            let (c0, c1, c2, c3) = (out[4 * a], out[4 * a + 1], out[4 * a + 2], out[4 * a + 3])
+            let r = a * rowStride
+            halves(V(c0[0], c1[0], c2[0], c3[0], c0[1], c1[1], c2[1], c3[1]) + b, base, offsets, r, whole, 0)
+            halves(V(c0[2], c1[2], c2[2], c3[2], c0[3], c1[3], c2[3], c3[3]) + b, base, offsets, r, whole, 2)
+            halves(V(c0[4], c1[4], c2[4], c3[4], c0[5], c1[5], c2[5], c3[5]) + b, base, offsets, r, whole, 4)
+            halves(V(c0[6], c1[6], c2[6], c3[6], c0[7], c1[7], c2[7], c3[7]) + b, base, offsets, r, whole, 6)
+        }
+    }
+
+    /// Row `r` of tiles `k` and `k + 1` (the halves of `v`), each if its bit is set in `whole`.
+    @inline(__always)
+    private static func halves(_ v: V, _ base: UnsafeMutablePointer<TensorScalar>, _ offsets: UnsafePointer<Int>, _ r: Int, _ whole: UInt8, _ k: Int) {
+        if whole & (1 << k) != 0 { store(v.lowHalf, base + offsets[k] + r) }
+        if whole & (2 << k) != 0 { store(v.highHalf, base + offsets[k + 1] + r) }
+    }
+
+    @inline(__always)
+    static func store(_ v: SIMD4<TensorScalar>, _ p: UnsafeMutablePointer<TensorScalar>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<TensorScalar>.self)
+    }
+
     @inline(__always)
     static func store(_ v: V, _ p: UnsafeMutablePointer<TensorScalar>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
