@@ -200,7 +200,8 @@ enum Winograd {
                 }
             }
             let tiles = t.tiles(n)
-            // Whole groups of whole tiles side by side are written with vector stores.
+            // Whole tiles go out a row at a time (eight values for two side by side, else
+            // four); the rest of the tiles, value by value through the table of targets.
             let outputs = n == t.imagesPerChunk ? full : t.outputs(images: n, channels: Co)
             outputs.withPointers { starts, targets in
                 Parallel.forRanges(Co, costPerItem: tiles * 64) { _, range in
