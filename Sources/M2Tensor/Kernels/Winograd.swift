@@ -213,12 +213,11 @@ enum Winograd {
                             let plane = output + (first * Co + co) * H * W
                             for group in 0..<columns / 8 {
                                 T.outputTiles(mp + co * t.columns + 8 * group, srcStride: ms, out, tmp)
-                                let o = starts + 8 * group
-                                if outputs.whole[group] && T.inPairs(o) {
+                                let o = starts + 8 * group, whole = outputs.wholeTiles[group]
+                                if whole == 0xFF && T.inPairs(o) {
                                     T.scatterPairs(out, bias: b, plane, o, rowStride: W)
                                     continue
                                 }
-                                let whole = outputs.wholeTiles[group]
                                 if whole != 0 { T.scatterWhole(out, bias: b, plane, o, rowStride: W, whole: whole) }
                                 for k in 0..<Swift.min(8, tiles - 8 * group) where whole & (1 << k) == 0 {
                                     let target = targets + 16 * (8 * group + k)

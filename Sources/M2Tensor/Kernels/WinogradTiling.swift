@@ -85,12 +85,11 @@ extension Winograd {
 
         /// Where a chunk's output tiles go (``outputs(images:channels:)``).
         struct Outputs {
-            /// Per GEMM column, where its tile's output `(0, 0)` lies in channel 0 of the chunk
-            /// (for whole tiles; the last real tile's for padding columns).
+            /// Per GEMM column whose tile lies wholly inside one image, where the tile's output
+            /// `(0, 0)` lies in channel 0 of the chunk (0 for the other columns).
             var starts: [Int]
-            /// Per SIMD group, whether its eight tiles lie wholly inside one image each.
-            var whole: [Bool]
-            /// Per SIMD group, a bit for each of its tiles that lies wholly inside one image.
+            /// Per SIMD group, a bit for each of its tiles that lies wholly inside one image
+            /// (all eight set: the group is written by whole tiles only).
             var wholeTiles: [UInt8]
             /// Per tile and output `4a + b`, where that output lies in channel 0 of the chunk, or −1.
             var targets: [Int]
@@ -106,21 +105,16 @@ extension Winograd {
             let tiles = tiles(n), groups = groups(n), image = channels * height * width
             func offset(_ p: (image: Int, y: Int, x: Int)) -> Int { p.image * image + p.y * width + p.x }
             var targets = [Int](repeating: -1, count: 16 * tiles)
-            var starts = [Int](repeating: 0, count: 8 * groups), whole = [Bool](repeating: true, count: groups)
-            var wholeTiles = [UInt8](repeating: 0, count: groups)
-            for i in 0..<8 * groups {
-                guard i < tiles else { starts[i] = starts[i - 1]; whole[i / 8] = false; continue }
+            var starts = [Int](repeating: 0, count: 8 * groups), wholeTiles = [UInt8](repeating: 0, count: groups)
+            for i in 0..<tiles {
                 for q in 0..<16 { if let p = pixel(tile: i, q / 4, q % 4, images: n) { targets[16 * i + q] = offset(p) } }
                 let first = pixel(tile: i, 0, 0, images: n), last = pixel(tile: i, 3, 3, images: n)
                 if let first, let last, first.image == last.image, last.y == first.y + 3, last.x == first.x + 3 {
                     starts[i] = offset(first)
                     wholeTiles[i / 8] |= 1 << (i % 8)
-                } else {
-                    starts[i] = targets[16 * i..<16 * i + 16].first { $0 >= 0 } ?? 0
-                    whole[i / 8] = false
                 }
             }
-            return Outputs(starts: starts, whole: whole, wholeTiles: wholeTiles, targets: targets)
+            return Outputs(starts: starts, wholeTiles: wholeTiles, targets: targets)
         }
     }
 
