@@ -106,15 +106,21 @@ enum WinogradTransforms {
     @inline(__always)
     static func scatterPairs(_ out: UnsafePointer<V>, bias: TensorScalar, _ base: UnsafeMutablePointer<TensorScalar>, _ offsets: UnsafePointer<Int>,
                              rowStride: Int) {
-        let b = V(repeating: bias)
         for a in 0..<4 {
-            let (c0, c1, c2, c3) = (out[4 * a], out[4 * a + 1], out[4 * a + 2], out[4 * a + 3])
-            let r = a * rowStride
-            store(V(c0[0], c1[0], c2[0], c3[0], c0[1], c1[1], c2[1], c3[1]) + b, base + offsets[0] + r)
-            store(V(c0[2], c1[2], c2[2], c3[2], c0[3], c1[3], c2[3], c3[3]) + b, base + offsets[2] + r)
-            store(V(c0[4], c1[4], c2[4], c3[4], c0[5], c1[5], c2[5], c3[5]) + b, base + offsets[4] + r)
-            store(V(c0[6], c1[6], c2[6], c3[6], c0[7], c1[7], c2[7], c3[7]) + b, base + offsets[6] + r)
+            let (p0, p1, p2, p3) = rowPairs(out, a, bias: bias), r = a * rowStride
+            store(p0, base + offsets[0] + r); store(p1, base + offsets[2] + r)
+            store(p2, base + offsets[4] + r); store(p3, base + offsets[6] + r)
         }
+    }
+
+    /// Row `a` of eight output tiles (`out[4a + b]`, one tile per lane) plus `bias`, two tiles
+    /// per vector: tiles 0 and 1, 2 and 3, 4 and 5, 6 and 7, each tile's four values in order.
+    @inline(__always)
+    static func rowPairs(_ out: UnsafePointer<V>, _ a: Int, bias: TensorScalar) -> (V, V, V, V) {
+        let b = V(repeating: bias)
+        let (c0, c1, c2, c3) = (out[4 * a], out[4 * a + 1], out[4 * a + 2], out[4 * a + 3])
+        return (V(c0[0], c1[0], c2[0], c3[0], c0[1], c1[1], c2[1], c3[1]) + b, V(c0[2], c1[2], c2[2], c3[2], c0[3], c1[3], c2[3], c3[3]) + b,
+                V(c0[4], c1[4], c2[4], c3[4], c0[5], c1[5], c2[5], c3[5]) + b, V(c0[6], c1[6], c2[6], c3[6], c0[7], c1[7], c2[7], c3[7]) + b)
     }
 
     /// Writes those of eight 4×4 output tiles whose bit is set in `whole` (each lying wholly
@@ -124,14 +130,10 @@ enum WinogradTransforms {
     @inline(__always)
     static func scatterWhole(_ out: UnsafePointer<V>, bias: TensorScalar, _ base: UnsafeMutablePointer<TensorScalar>, _ offsets: UnsafePointer<Int>,
                              rowStride: Int, whole: UInt8) {
-        let b = V(repeating: bias)
         for a in 0..<4 {
-            let (c0, c1, c2, c3) = (out[4 * a], out[4 * a + 1], out[4 * a + 2], out[4 * a + 3])
-            let r = a * rowStride
-            halves(V(c0[0], c1[0], c2[0], c3[0], c0[1], c1[1], c2[1], c3[1]) + b, base, offsets, r, whole, 0)
-            halves(V(c0[2], c1[2], c2[2], c3[2], c0[3], c1[3], c2[3], c3[3]) + b, base, offsets, r, whole, 2)
-            halves(V(c0[4], c1[4], c2[4], c3[4], c0[5], c1[5], c2[5], c3[5]) + b, base, offsets, r, whole, 4)
-            halves(V(c0[6], c1[6], c2[6], c3[6], c0[7], c1[7], c2[7], c3[7]) + b, base, offsets, r, whole, 6)
+            let (p0, p1, p2, p3) = rowPairs(out, a, bias: bias), r = a * rowStride
+            halves(p0, base, offsets, r, whole, 0); halves(p1, base, offsets, r, whole, 2)
+            halves(p2, base, offsets, r, whole, 4); halves(p3, base, offsets, r, whole, 6)
         }
     }
 
