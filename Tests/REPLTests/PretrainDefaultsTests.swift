@@ -3,7 +3,7 @@ import Foundation
 import XCTest
 
 /// `m2t pretrain` with no budget is the demo's recipe (a number of steps, batch 32, lr 0.6,
-/// m₀ 0.97, 20×20 views on Fashion-MNIST), recorded in results.json; two budgets are refused.
+/// m₀ 0.97, weight decay 5e-4, 20×20 views on Fashion-MNIST), recorded in results.json; two budgets are refused.
 final class PretrainDefaultsTests: XCTestCase {
     var directory: URL!
 
@@ -41,6 +41,7 @@ final class PretrainDefaultsTests: XCTestCase {
         XCTAssertEqual(method["batch"] as? Int, 32)
         XCTAssertEqual(method["baseLearningRate"] as? Double, 0.6)
         XCTAssertEqual(method["baseMomentum"] as? Double, 0.97)
+        XCTAssertEqual(method["weightDecay"] as? Double, 5e-4)
         XCTAssertEqual(config["viewSize"] as? Int, 20, "the default view size is recorded, so a resume keeps it")
 
         let both = try runM2T(["pretrain", "--steps", "2", "--minutes", "1", "--output", directory.path])
