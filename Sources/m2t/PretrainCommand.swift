@@ -68,6 +68,8 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Use only this many test images.") var testLimit: Int?
     @Option(help: "Side of the training views (default: 20 for Fashion-MNIST, the images' own otherwise; evaluation always uses the images' size).") var viewSize: Int?
     @Option(help: "Smallest random-resized crop of the training views, as a fraction of the image area (default: 0.2 for small images, 0.08 for larger).") var cropMin: Double?
+    @Option(help: "Probabilities of the Gaussian blur in view 1 and view 2, as 'P1,P2' or one 'P' for both (the paper's are 1,0.1).") var blur: String?
+    @Option(help: "Probabilities of the solarization in view 1 and view 2, as 'P1,P2' or one 'P' for both (the paper's are 0,0.2).") var solarize: String?
     @Option(help: "Before probing, re-estimate the BN statistics of the evaluated networks on this many training images at the evaluation size (precise BN; default 0: keep the running statistics).") var preciseBn = 0
     @Flag(help: "Paper's ImageNet settings (ResNet-50, heads 4096/256, batch 128, lr 0.05/256, no warm-up).") var paperPreset = false
 
@@ -111,9 +113,21 @@ struct PretrainCommand: ParsableCommand {
         // Recorded explicitly, so that a checkpoint resumes with the views it trained on.
         if case .fashionMNIST = source { e.viewSize = viewSize ?? Demo.fashionMNISTViewSize } else { e.viewSize = viewSize }
         e.cropMin = cropMin
+        e.blur = try blur.map { try Self.probabilities($0, option: "--blur") }
+        e.solarize = try solarize.map { try Self.probabilities($0, option: "--solarize") }
         guard preciseBn >= 0 else { throw ValidationError("--precise-bn must not be negative") }
         e.preciseBN = preciseBn > 0 ? preciseBn : nil
         return e
+    }
+
+    /// The value of `--blur` or `--solarize`: view 1's and view 2's probabilities, or one for both.
+    static func probabilities(_ text: String, option: String) throws -> [Double] {
+        let fields = text.split(separator: ",", omittingEmptySubsequences: false)
+        let parsed = fields.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard (1...2).contains(fields.count), parsed.count == fields.count, parsed.allSatisfy({ (0...1).contains($0) }) else {
+            throw ValidationError("\(option) takes one probability or two, 'P1,P2', each in [0, 1]; got '\(text)'")
+        }
+        return parsed.count == 1 ? [parsed[0], parsed[0]] : parsed
     }
 
     func run() throws {
@@ -135,7 +149,8 @@ struct PretrainCommand: ParsableCommand {
                 config = recorded
                 config.output = output
             }
-            let data = try config.data.load(trainLimit: config.trainLimit, testLimit: config.testLimit, viewSize: config.viewSize, cropMin: config.cropMin)
+            let data = try config.data.load(trainLimit: config.trainLimit, testLimit: config.testLimit, viewSize: config.viewSize, cropMin: config.cropMin,
+                                            blur: config.blur, solarize: config.solarize)
             let say = leader ? progress.observer : { _ in }
             say(.note("data: \(data.name), \(data.train.count) training images\(data.test.map { ", \($0.count) test" } ?? "")" +
                       (world.map { ", \($0.size) ranks × \(Parallel.threads) threads" } ?? "")))

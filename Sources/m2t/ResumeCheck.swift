@@ -14,7 +14,8 @@ enum ResumeCheck {
         ("--teacher-bn", { $0.method.teacherBN.rawValue }), ("--no-ema", { "\(!$0.method.ema)" }),
         ("--double-correction", { "\($0.method.doubleVarianceCorrection)" }), ("--sync-bn", { "\($0.method.syncBN)" }),
         ("--seed", { "\($0.seed)" }), ("--view-size", { "\($0.viewSize.map(String.init) ?? "the images' size")" }),
-        ("--crop-min", { "\($0.cropMin.map { "\($0)" } ?? "the preset's")" }), ("--train-limit", { "\($0.trainLimit.map(String.init) ?? "none")" }),
+        ("--crop-min", { "\($0.cropMin.map { "\($0)" } ?? "the preset's")" }), ("--blur", { "\($0.blur.map { "\($0)" } ?? "the preset's")" }),
+        ("--solarize", { "\($0.solarize.map { "\($0)" } ?? "the preset's")" }), ("--train-limit", { "\($0.trainLimit.map(String.init) ?? "none")" }),
         ("--steps", { "\($0.budget)" }), ("--epochs", { "\($0.budget)" }), ("--minutes", { "\($0.budget)" }),
     ]
 

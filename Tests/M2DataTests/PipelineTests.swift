@@ -26,6 +26,16 @@ final class PipelineTests: XCTestCase {
         XCTAssertTrue(d.contains("GaussianBlur(k: 3"))
     }
 
+    func testBlurAndSolarizeOfProbabilityZeroAreLeftOut() throws {
+        let p = try TwoViewPipeline.smallImage(size: 20, channels: 1, normalize: Normalize(mean: [0.5], std: [0.5]),
+                                               blur: (0, 0.3), solarize: (0, 0))
+        XCTAssertFalse(p.view1.description.contains("GaussianBlur"), p.view1.description)
+        XCTAssertTrue(p.view2.description.contains("GaussianBlur(k: 3, sigma: 0.1–2.0, p: 0.3)"), p.view2.description)
+        XCTAssertFalse(p.view1.description.contains("Solarize") || p.view2.description.contains("Solarize"), p.view2.description)
+        XCTAssertThrowsError(try TwoViewPipeline.smallImage(size: 20, channels: 1, normalize: Normalize(mean: [0.5], std: [0.5]),
+                                                            blur: (-0.5, 0)), "a negative probability is an error, not a transform left out")
+    }
+
     func testViewsAreSeededAndDiffer() throws {
         let p = try TwoViewPipeline.cifar()
         let im = syntheticImage(width: 32, height: 32, channels: 3, seed: 1)

@@ -78,4 +78,25 @@ final class PretrainDefaultsTests: XCTestCase {
         let results = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("results.json"))) as? [String: Any]
         XCTAssertEqual(results?["blasKernels"] as? String, "Haswell")
     }
+
+    /// `--blur` and `--solarize` reach results.json (so that a resume keeps them); a bad
+    /// value is refused by name before any training.
+    func testBlurAndSolarizeAreRecordedAndChecked() throws {
+        let run = try runM2T(tiny + ["--blur", "0.5", "--solarize", "0.1,0.3"])
+        if run.status != 0, run.err.contains("Fashion-MNIST") { throw XCTSkip("Fashion-MNIST is not installed: \(run.err)") }
+        XCTAssertEqual(run.status, 0, run.err)
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("results.json"))) as? [String: Any]
+        let config = try XCTUnwrap(results?["config"] as? [String: Any])
+        XCTAssertEqual(config["blur"] as? [Double], [0.5, 0.5])
+        XCTAssertEqual(config["solarize"] as? [Double], [0.1, 0.3])
+
+        for bad in ["1.5", "0.5,x", "1,0,0", ""] {
+            let refused = try runM2T(tiny + ["--blur", bad])
+            XCTAssertNotEqual(refused.status, 0, bad)
+            XCTAssertTrue(refused.err.contains("--blur takes one probability or two"), "\(bad): \(refused.err)")
+        }
+        let solarize = try runM2T(tiny + ["--solarize", "0,2"])
+        XCTAssertNotEqual(solarize.status, 0)
+        XCTAssertTrue(solarize.err.contains("--solarize takes one probability or two"), solarize.err)
+    }
 }

@@ -10,8 +10,13 @@ extension TwoViewPipeline {
     ///   - channels: 1 or 3; saturation and hue are skipped for gray images.
     ///   - normalize: statistics; ImageNet's by default.
     ///   - cropScale: the crop's area range; `(0.08, 1)` in the paper.
+    ///   - blur: the probabilities of the Gaussian blur in view 1 and view 2; `(1, 0.1)` in the
+    ///     paper. A transform of probability 0 is left out of its pipeline.
+    ///   - solarize: the probabilities of the solarization in view 1 and view 2; `(0, 0.2)` in
+    ///     the paper.
     public static func momentum2(size: Int = 224, channels: Int = 3, normalize: Normalize = .imageNet,
-                                 cropScale: (Float, Float) = (0.08, 1)) throws -> TwoViewPipeline {
+                                 cropScale: (Float, Float) = (0.08, 1), blur: (Float, Float) = (1, 0.1),
+                                 solarize: (Float, Float) = (0, 0.2)) throws -> TwoViewPipeline {
         func view(blur: Float, solarize: Float) throws -> ViewPipeline {
             var t: [any ImageTransform] = [
                 try RandomResizedCrop(size: size, scale: cropScale),
@@ -20,12 +25,12 @@ extension TwoViewPipeline {
             ]
             if channels == 3 { t.append(try RandomGrayscale(probability: 0.2)) }
             t.append(try HorizontalFlip(probability: 0.5))
-            t.append(try GaussianBlur(kernelSize: GaussianBlur.kernelSize(forSide: size), sigma: (0.1, 2), probability: blur))
-            if solarize > 0 { t.append(try Solarize(threshold: 0.5, probability: solarize)) }
+            if blur != 0 { t.append(try GaussianBlur(kernelSize: GaussianBlur.kernelSize(forSide: size), sigma: (0.1, 2), probability: blur)) }
+            if solarize != 0 { t.append(try Solarize(threshold: 0.5, probability: solarize)) }
             return try ViewPipeline(transforms: t, normalize: normalize, size: size, channels: channels)
         }
         return try TwoViewPipeline(name: size <= 64 ? "momentum2-small" : "momentum2",
-                                   view1: view(blur: 1.0, solarize: 0), view2: view(blur: 0.1, solarize: 0.2))
+                                   view1: view(blur: blur.0, solarize: solarize.0), view2: view(blur: blur.1, solarize: solarize.1))
     }
 
     /// The Momentum² views adapted to 28×28 / 32×32 images: crop scale 0.2–1 (a 0.08 crop
@@ -36,8 +41,11 @@ extension TwoViewPipeline {
     ///   - channels: 1 or 3.
     ///   - normalize: statistics; ``FashionMNIST/mean`` / ``CIFARReader/mean`` and friends.
     ///   - cropMin: the smallest crop area, as a fraction of the image (0.2).
-    public static func smallImage(size: Int, channels: Int, normalize: Normalize, cropMin: Float = 0.2) throws -> TwoViewPipeline {
-        try momentum2(size: size, channels: channels, normalize: normalize, cropScale: (cropMin, 1))
+    ///   - blur: the blur's probabilities in view 1 and view 2 (the paper's `(1, 0.1)`).
+    ///   - solarize: the solarization's probabilities in view 1 and view 2 (the paper's `(0, 0.2)`).
+    public static func smallImage(size: Int, channels: Int, normalize: Normalize, cropMin: Float = 0.2,
+                                  blur: (Float, Float) = (1, 0.1), solarize: (Float, Float) = (0, 0.2)) throws -> TwoViewPipeline {
+        try momentum2(size: size, channels: channels, normalize: normalize, cropScale: (cropMin, 1), blur: blur, solarize: solarize)
     }
 
     /// ``smallImage(size:channels:normalize:)`` for Fashion-MNIST (28×28 gray).

@@ -45,14 +45,27 @@ public enum DataSource: Sendable, Equatable {
     ///   (Touvron et al. 2019, "Fixing the train-test resolution discrepancy").
     /// - Parameter cropMin: the smallest random-resized crop of the small-image views, as a
     ///   fraction of the image's area (nil: 0.2, SPEC §2's value for 28×28 images).
-    public func load(trainLimit: Int? = nil, testLimit: Int? = nil, viewSize: Int? = nil, cropMin: Double? = nil) throws -> Loaded {
+    /// - Parameter blur: the Gaussian blur's probabilities in view 1 and view 2 (nil: the
+    ///   paper's 1 and 0.1).
+    /// - Parameter solarize: the solarization's probabilities in view 1 and view 2 (nil: the
+    ///   paper's 0 and 0.2).
+    public func load(trainLimit: Int? = nil, testLimit: Int? = nil, viewSize: Int? = nil, cropMin: Double? = nil,
+                     blur: [Double]? = nil, solarize: [Double]? = nil) throws -> Loaded {
         if let viewSize, !(4...1024).contains(viewSize) {
             throw DataError.invalidArgument(op: "views", reason: "view size \(viewSize) must lie in 4...1024")
         }
         if let cropMin, !(cropMin > 0 && cropMin <= 1) {
             throw DataError.invalidArgument(op: "views", reason: "crop scale minimum \(cropMin) must lie in (0, 1]")
         }
+        func pair(_ p: [Double]?, _ name: String, paper: (Float, Float)) throws -> (Float, Float) {
+            guard let p else { return paper }
+            guard p.count == 2, p.allSatisfy({ (0...1).contains($0) }) else {
+                throw DataError.invalidArgument(op: "views", reason: "\(name) probabilities \(p) must be two numbers in [0, 1], view 1's and view 2's")
+            }
+            return (Float(p[0]), Float(p[1]))
+        }
         let crop = Float(cropMin ?? 0.2)
+        let blurs = try pair(blur, "blur", paper: (1, 0.1)), solar = try pair(solarize, "solarize", paper: (0, 0.2))
         func limit(_ d: any ImageDataset, _ n: Int?) -> any ImageDataset {
             guard let n, n < d.count else { return d }
             return SubsetDataset(d, count: n, seed: 0)
@@ -63,14 +76,14 @@ public enum DataSource: Sendable, Equatable {
             let norm = try Normalize(mean: FashionMNIST.mean, std: FashionMNIST.std)
             return Loaded(name: "Fashion-MNIST", train: limit(try FashionMNIST.load(split: .train, directory: url), trainLimit),
                           test: limit(try FashionMNIST.load(split: .test, directory: url), testLimit), channels: channels, size: 28,
-                          views: try .smallImage(size: viewSize ?? 28, channels: 1, normalize: norm, cropMin: crop),
+                          views: try .smallImage(size: viewSize ?? 28, channels: 1, normalize: norm, cropMin: crop, blur: blurs, solarize: solar),
                           evaluation: try .evaluation(size: 28, channels: 1, normalize: norm))
         case .cifar10(let dir):
             let url = URL(fileURLWithPath: dir)
             let norm = try Normalize(mean: CIFARReader.mean, std: CIFARReader.std)
             return Loaded(name: "CIFAR-10", train: limit(try CIFARReader.load(directory: url, train: true), trainLimit),
                           test: limit(try CIFARReader.load(directory: url, train: false), testLimit), channels: channels, size: 32,
-                          views: try .smallImage(size: viewSize ?? 32, channels: 3, normalize: norm, cropMin: crop),
+                          views: try .smallImage(size: viewSize ?? 32, channels: 3, normalize: norm, cropMin: crop, blur: blurs, solarize: solar),
                           evaluation: try .evaluation(size: 32, channels: 3, normalize: norm))
         case let .imageFolder(train, test, size):
             let options = ImageFolder.Options(sizing: .square(size), channels: 3, preload: true, skipBadFiles: true)
@@ -78,8 +91,8 @@ public enum DataSource: Sendable, Equatable {
             let te = try test.map { try ImageFolder(root: URL(fileURLWithPath: $0), options: options) }
             let side = viewSize ?? size
             let views: TwoViewPipeline = side <= 64
-                ? try .smallImage(size: side, channels: 3, normalize: .imageNet, cropMin: crop)
-                : try .momentum2(size: side, channels: 3, cropScale: (Float(cropMin ?? 0.08), 1))
+                ? try .smallImage(size: side, channels: 3, normalize: .imageNet, cropMin: crop, blur: blurs, solarize: solar)
+                : try .momentum2(size: side, channels: 3, cropScale: (Float(cropMin ?? 0.08), 1), blur: blurs, solarize: solar)
             return Loaded(name: "folder \(train)", train: limit(tr, trainLimit), test: te.map { limit($0, testLimit) }, channels: channels, size: size,
                           views: views, evaluation: try .evaluation(size: size, channels: 3, normalize: .imageNet))
         }

@@ -58,6 +58,10 @@ public struct ExperimentConfig: Codable, Sendable {
     public var viewSize: Int?
     /// Smallest random-resized crop, as a fraction of the image area (nil: the preset's).
     public var cropMin: Double?
+    /// The Gaussian blur's probabilities in view 1 and view 2 (nil: the paper's 1 and 0.1).
+    public var blur: [Double]?
+    /// The solarization's probabilities in view 1 and view 2 (nil: the paper's 0 and 0.2).
+    public var solarize: [Double]?
     /// Before probing, re-estimate the BN statistics of each evaluated network on this many
     /// training images at the evaluation size (``PreciseBN``); nil or 0: keep them.
     public var preciseBN: Int?
