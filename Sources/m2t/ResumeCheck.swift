@@ -14,10 +14,13 @@ enum ResumeCheck {
         ("--teacher-bn", { $0.method.teacherBN.rawValue }), ("--no-ema", { "\(!$0.method.ema)" }),
         ("--double-correction", { "\($0.method.doubleVarianceCorrection)" }), ("--sync-bn", { "\($0.method.syncBN)" }),
         ("--seed", { "\($0.seed)" }), ("--view-size", { "\($0.viewSize.map(String.init) ?? "the images' size")" }),
-        ("--crop-min", { "\($0.cropMin.map { "\($0)" } ?? "the preset's")" }), ("--blur", { "\($0.blur.map { "\($0)" } ?? "the preset's")" }),
-        ("--solarize", { "\($0.solarize.map { "\($0)" } ?? "the preset's")" }), ("--train-limit", { "\($0.trainLimit.map(String.init) ?? "none")" }),
+        ("--crop-min", { orPreset($0.cropMin) }), ("--blur", { orPreset($0.blur) }), ("--solarize", { orPreset($0.solarize) }),
+        ("--train-limit", { "\($0.trainLimit.map(String.init) ?? "none")" }),
         ("--steps", { "\($0.budget)" }), ("--epochs", { "\($0.budget)" }), ("--minutes", { "\($0.budget)" }),
     ]
+
+    /// A view option's recorded value, or what nil stands for.
+    private static func orPreset<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "the preset's" }
 
     /// Throws when an option on the command line gives `given` a value other than `recorded`'s.
     static func refuseConflicts(recorded: ExperimentConfig, given: ExperimentConfig, arguments: [String] = CommandLine.arguments) throws {

@@ -1,4 +1,9 @@
 extension TwoViewPipeline {
+    /// The paper's probabilities of the Gaussian blur in view 1 and view 2.
+    public static let paperBlur: (Float, Float) = (1, 0.1)
+    /// The paper's probabilities of the solarization in view 1 and view 2.
+    public static let paperSolarize: (Float, Float) = (0, 0.2)
+
     /// The asymmetric view pair of BYOL and Momentum² Teacher (SPEC §2).
     ///
     /// Both views: RandomResizedCrop(size, scale 0.08–1, ratio 3/4–4/3) → ColorJitter(0.4, 0.4,
@@ -15,8 +20,8 @@ extension TwoViewPipeline {
     ///   - solarize: the probabilities of the solarization in view 1 and view 2; `(0, 0.2)` in
     ///     the paper.
     public static func momentum2(size: Int = 224, channels: Int = 3, normalize: Normalize = .imageNet,
-                                 cropScale: (Float, Float) = (0.08, 1), blur: (Float, Float) = (1, 0.1),
-                                 solarize: (Float, Float) = (0, 0.2)) throws -> TwoViewPipeline {
+                                 cropScale: (Float, Float) = (0.08, 1), blur: (Float, Float) = paperBlur,
+                                 solarize: (Float, Float) = paperSolarize) throws -> TwoViewPipeline {
         func view(blur: Float, solarize: Float) throws -> ViewPipeline {
             var t: [any ImageTransform] = [
                 try RandomResizedCrop(size: size, scale: cropScale),
@@ -44,7 +49,7 @@ extension TwoViewPipeline {
     ///   - blur: the blur's probabilities in view 1 and view 2 (the paper's `(1, 0.1)`).
     ///   - solarize: the solarization's probabilities in view 1 and view 2 (the paper's `(0, 0.2)`).
     public static func smallImage(size: Int, channels: Int, normalize: Normalize, cropMin: Float = 0.2,
-                                  blur: (Float, Float) = (1, 0.1), solarize: (Float, Float) = (0, 0.2)) throws -> TwoViewPipeline {
+                                  blur: (Float, Float) = paperBlur, solarize: (Float, Float) = paperSolarize) throws -> TwoViewPipeline {
         try momentum2(size: size, channels: channels, normalize: normalize, cropScale: (cropMin, 1), blur: blur, solarize: solarize)
     }
 

@@ -65,7 +65,8 @@ public enum DataSource: Sendable, Equatable {
             return (Float(p[0]), Float(p[1]))
         }
         let crop = Float(cropMin ?? 0.2)
-        let blurs = try pair(blur, "blur", paper: (1, 0.1)), solar = try pair(solarize, "solarize", paper: (0, 0.2))
+        let blurs = try pair(blur, "blur", paper: TwoViewPipeline.paperBlur)
+        let solar = try pair(solarize, "solarize", paper: TwoViewPipeline.paperSolarize)
         func limit(_ d: any ImageDataset, _ n: Int?) -> any ImageDataset {
             guard let n, n < d.count else { return d }
             return SubsetDataset(d, count: n, seed: 0)
