@@ -37,19 +37,19 @@ struct PretrainCommand: ParsableCommand {
         abstract: "Pre-train a backbone with Momentum² Teacher, then run the linear probe and the baselines.")
 
     @OptionGroup var dataOptions: DataOptions
-    @Option(help: "Backbone: resnet18, resnet34 or resnet50.") var arch = "resnet18"
-    @Option(help: "Channels of the first stage.") var width = 16
-    @Option(help: "Stem: small or imagenet.") var stem: ResNet.Stem = .small
-    @Option(help: "Images per view per step.") var batch = Demo.batch
+    @Option(help: "Backbone: resnet18, resnet34 or resnet50 (default resnet18; --paper-preset's resnet50).") var arch: String?
+    @Option(help: "Channels of the first stage (default 16; --paper-preset's 64).") var width: Int?
+    @Option(help: "Stem: small or imagenet (default small; --paper-preset's imagenet).") var stem: ResNet.Stem?
+    @Option(help: "Images per view per step (default \(Demo.batch); --paper-preset's 128).") var batch: Int?
     @Option(help: "Pre-training epochs instead of a number of steps.") var epochs: Double?
     @Option(help: "Pre-training steps (default \(Demo.steps) when neither --epochs nor --minutes is given).") var steps: Int?
     @Option(help: "Wall-clock minutes of pre-training instead of a number of steps (schedules are sized to fit).") var minutes: Double?
-    @Option(help: "Projector/predictor hidden width.") var hidden = 512
-    @Option(help: "Projector/predictor output width.") var out = 128
+    @Option(help: "Projector/predictor hidden width (default 512; --paper-preset's 4096).") var hidden: Int?
+    @Option(help: "Projector/predictor output width (default 128; --paper-preset's 256).") var out: Int?
     @Option(help: "Optimizer: sgd or lars.") var optimizer: MethodConfig.OptimizerKind = .sgd
-    @Option(help: "Learning rate per 256 images (scaled by batch/256).") var lr = Demo.learningRate
-    @Option(help: "Warm-up steps.") var warmup = 50
-    @Option(help: "Weight decay on the student (the paper's, and --paper-preset's, is 1e-4).") var weightDecay = Demo.weightDecay
+    @Option(help: "Learning rate per 256 images, scaled by batch/256 (default \(Demo.learningRate); --paper-preset's 0.05).") var lr: Double?
+    @Option(help: "Warm-up steps (default 50; --paper-preset's 0).") var warmup: Int?
+    @Option(help: "Weight decay on the student (default \(Demo.weightDecay); the paper's, and --paper-preset's, is 1e-4).") var weightDecay: Double?
     @Option(help: "Teacher EMA base momentum m0 (default \(Demo.teacherMomentum); the paper's, and --paper-preset's, is 0.99).") var m0: Double?
     @Option(help: "Teacher BN: momentum or plain.") var teacherBn: MethodConfig.TeacherBN = .momentum
     @Flag(help: "Turn the teacher EMA off (a stop-gradient copy every step).") var noEma = false
@@ -71,24 +71,38 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Probabilities of the Gaussian blur in view 1 and view 2, as 'P1,P2' or one 'P' for both (the paper's are 1,0.1).") var blur: String?
     @Option(help: "Probabilities of the solarization in view 1 and view 2, as 'P1,P2' or one 'P' for both (the paper's are 0,0.2).") var solarize: String?
     @Option(help: "Before probing, re-estimate the BN statistics of the evaluated networks on this many training images at the evaluation size (precise BN; default 0: keep the running statistics).") var preciseBn = 0
-    @Flag(help: "Paper's ImageNet settings (ResNet-50, heads 4096/256, batch 128, lr 0.05/256, no warm-up).") var paperPreset = false
+    @Flag(help: "Paper's ImageNet settings (ResNet-50, heads 4096/256, batch 128, lr 0.05/256, no warm-up, weight decay 1e-4, m0 0.99); an option given with it overrides its value.") var paperPreset = false
 
     func experiment() throws -> ExperimentConfig {
         let source = try dataOptions.source()
-        guard arch.hasPrefix("resnet"), let depth = Int(arch.dropFirst(6)) else { throw ValidationError("unknown --arch '\(arch)'") }
-        let channels = source.channels
+        // The recipe: the paper's ImageNet settings or the demo's, then every option given.
         var m: MethodConfig
         if paperPreset {
             m = .paperImageNet(totalSteps: 1)
-            m.backbone.inChannels = channels
         } else {
-            m = MethodConfig(backbone: .init(depth: depth, width: width, inChannels: channels, stem: stem, seed: seed),
-                             hidden: hidden, out: out, batch: batch, totalSteps: 1)
-            m.baseLearningRate = lr
-            m.warmupSteps = warmup
-            m.weightDecay = weightDecay
+            m = MethodConfig(backbone: .init(depth: 18, width: 16, inChannels: 1, stem: .small), batch: Demo.batch, totalSteps: 1)
+            m.baseLearningRate = Demo.learningRate
+            m.warmupSteps = 50
+            m.weightDecay = Demo.weightDecay
+            m.baseMomentum = Demo.teacherMomentum
         }
-        m.baseMomentum = m0 ?? (paperPreset ? m.baseMomentum : Demo.teacherMomentum)
+        if let arch {
+            guard arch.hasPrefix("resnet"), let depth = Int(arch.dropFirst(6)), [18, 34, 50].contains(depth) else {
+                throw ValidationError("unknown --arch '\(arch)': resnet18, resnet34 or resnet50")
+            }
+            m.backbone.depth = depth
+        }
+        m.backbone.inChannels = source.channels
+        m.backbone.seed = seed
+        if let width { m.backbone.width = width }
+        if let stem { m.backbone.stem = stem }
+        if let hidden { m.hidden = hidden }
+        if let out { m.out = out }
+        if let batch { m.batch = batch }
+        if let lr { m.baseLearningRate = lr }
+        if let warmup { m.warmupSteps = warmup }
+        if let weightDecay { m.weightDecay = weightDecay }
+        if let m0 { m.baseMomentum = m0 }
         m.teacherBN = teacherBn
         m.ema = !noEma
         m.doubleVarianceCorrection = doubleCorrection

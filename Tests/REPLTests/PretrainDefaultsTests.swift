@@ -99,4 +99,30 @@ final class PretrainDefaultsTests: XCTestCase {
         XCTAssertNotEqual(solarize.status, 0)
         XCTAssertTrue(solarize.err.contains("--solarize takes one probability or two"), solarize.err)
     }
+
+    /// `--paper-preset` sets the paper's ImageNet recipe, and an option given with it
+    /// overrides that option's value (as every other option does), rather than being ignored.
+    func testOptionsGivenWithThePaperPresetOverrideIt() throws {
+        let run = try runM2T(["pretrain", "--paper-preset", "--arch", "resnet18", "--stem", "small", "--batch", "8", "--width", "2",
+                              "--hidden", "8", "--out", "4", "--weight-decay", "3e-4", "--lr", "0.3", "--steps", "1", "--no-probe",
+                              "--no-monitor", "--train-limit", "16", "--test-limit", "16", "--output", directory.path])
+        if run.status != 0, run.err.contains("Fashion-MNIST") { throw XCTSkip("Fashion-MNIST is not installed: \(run.err)") }
+        XCTAssertEqual(run.status, 0, run.err)
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("results.json"))) as? [String: Any]
+        let method = try XCTUnwrap((results?["config"] as? [String: Any])?["method"] as? [String: Any])
+        XCTAssertEqual(method["batch"] as? Int, 8)
+        XCTAssertEqual(method["hidden"] as? Int, 8)
+        XCTAssertEqual(method["weightDecay"] as? Double, 3e-4)
+        XCTAssertEqual(method["baseLearningRate"] as? Double, 0.3)
+        XCTAssertEqual(method["baseMomentum"] as? Double, 0.99, "the preset's m0 where none is given")
+        XCTAssertEqual(method["warmupSteps"] as? Int, 0, "the preset's warm-up where none is given")
+        let backbone = try XCTUnwrap(method["backbone"] as? [String: Any])
+        XCTAssertEqual(backbone["depth"] as? Int, 18)
+        XCTAssertEqual(backbone["width"] as? Int, 2)
+        XCTAssertEqual(backbone["stem"] as? String, "small")
+
+        let unknown = try runM2T(tiny + ["--arch", "resnet101"])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.err.contains("unknown --arch 'resnet101'"), unknown.err)
+    }
 }
