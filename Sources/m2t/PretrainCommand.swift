@@ -17,6 +17,8 @@ struct PretrainCommand: ParsableCommand {
         static let batch = 32
         /// Learning rate per 256 images (0.075 per step at batch 32).
         static let learningRate = 0.6
+        /// Linear warm-up steps before the cosine.
+        static let warmupSteps = 50
         /// Side of Fashion-MNIST's training views (evaluation stays at 28×28): half the
         /// step's cost, and crops that show a garment about as large as the test images do.
         static let fashionMNISTViewSize = 20
@@ -48,7 +50,7 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Projector/predictor output width (default 128; --paper-preset's 256).") var out: Int?
     @Option(help: "Optimizer: sgd or lars.") var optimizer: MethodConfig.OptimizerKind = .sgd
     @Option(help: "Learning rate per 256 images, scaled by batch/256 (default \(Demo.learningRate); --paper-preset's 0.05).") var lr: Double?
-    @Option(help: "Warm-up steps (default 50; --paper-preset's 0).") var warmup: Int?
+    @Option(help: "Warm-up steps (default \(Demo.warmupSteps); --paper-preset's 0).") var warmup: Int?
     @Option(help: "Weight decay on the student (default \(Demo.weightDecay); the paper's, and --paper-preset's, is 1e-4).") var weightDecay: Double?
     @Option(help: "Teacher EMA base momentum m0 (default \(Demo.teacherMomentum); the paper's, and --paper-preset's, is 0.99).") var m0: Double?
     @Option(help: "Teacher BN: momentum or plain.") var teacherBn: MethodConfig.TeacherBN = .momentum
@@ -82,7 +84,7 @@ struct PretrainCommand: ParsableCommand {
         } else {
             m = MethodConfig(backbone: .init(depth: 18, width: 16, inChannels: 1, stem: .small), batch: Demo.batch, totalSteps: 1)
             m.baseLearningRate = Demo.learningRate
-            m.warmupSteps = 50
+            m.warmupSteps = Demo.warmupSteps
             m.weightDecay = Demo.weightDecay
             m.baseMomentum = Demo.teacherMomentum
         }
